@@ -1,0 +1,68 @@
+import { VaultService } from '../vault/vault-service.js';
+import type { Session } from '../vault/session.js';
+import { defaultVaultPath } from '../store/default-path.js';
+import type { KdfPreset } from '../crypto/kdf.js';
+import { SecretSource } from './secrets.js';
+
+export interface GlobalOptions {
+  vault?: string;
+  profile?: string;
+  passwordStdin?: boolean;
+  json?: boolean;
+}
+
+export function vaultPath(g: GlobalOptions): string {
+  return g.vault ?? process.env.MEMVAULT_VAULT ?? defaultVaultPath();
+}
+
+/**
+ * Test suites set MEMVAULT_INSECURE_TEST_KDF=1 so profiles they create skip the calibrated
+ * Argon2 cost; the CLI says so loudly, and the product never sets it.
+ */
+export function kdfPreset(): KdfPreset {
+  return process.env.MEMVAULT_INSECURE_TEST_KDF === '1' ? 'insecure-test-only' : 'calibrate';
+}
+
+export function secrets(g: GlobalOptions): SecretSource {
+  return new SecretSource(g.passwordStdin === true);
+}
+
+export async function openVault(g: GlobalOptions): Promise<VaultService> {
+  return VaultService.open(vaultPath(g), { kdf: kdfPreset() });
+}
+
+/** Opens the vault, unlocks the profile, runs `work`, and always locks and closes. */
+export async function withSession<T>(
+  g: GlobalOptions,
+  work: (service: VaultService, session: Session, source: SecretSource) => Promise<T> | T,
+): Promise<T> {
+  const source = secrets(g);
+  const service = await openVault(g);
+  try {
+    const password = await source.password('MEMVAULT_PASSWORD', `Password for ${g.profile ?? 'the owner'}: `);
+    const session = await service.unlock(g.profile ?? service.ownerName(), password);
+    await reindexIfStale(service, session);
+    return await work(service, session, source);
+  } finally {
+    service.close();
+  }
+}
+
+async function reindexIfStale(service: VaultService, session: Session): Promise<void> {
+  const status = service.indexStatus(session);
+  if (status.stale === 0) return;
+  if (!status.mayReindex) {
+    process.stderr.write(`memvault: ${status.stale} memories have vectors from an older model; an owner or admin should run \`memvault reindex\`\n`);
+    return;
+  }
+  process.stderr.write(`memvault: the embedding model changed; re-embedding ${status.stale} memories\n`);
+  await service.reindex(session, progressPrinter('reindex'));
+}
+
+export function progressPrinter(label: string): (done: number, total: number) => void {
+  return (done, total) => {
+    if (total === 0) return;
+    const pct = Math.floor((done / total) * 100);
+    process.stderr.write(`\r${label}: ${done}/${total} (${pct}%)${done === total ? '\n' : ''}`);
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Error codes that cross a boundary. The core throws `VaultError` with one of these codes;
+ * every front door turns the code into its own shape through this single table.
+ */
+export const ERROR_CODES = {
+  invalid_input: { http: 400, exit: 2, title: 'Invalid input' },
+  auth_failed: { http: 401, exit: 3, title: 'Authentication failed' },
+  locked: { http: 401, exit: 3, title: 'Vault is locked' },
+  throttled: { http: 429, exit: 3, title: 'Too many attempts' },
+  forbidden: { http: 403, exit: 4, title: 'Forbidden' },
+  not_found: { http: 404, exit: 5, title: 'Not found' },
+  conflict: { http: 409, exit: 1, title: 'Conflict' },
+  duplicate: { http: 409, exit: 1, title: 'Duplicate memory' },
+  integrity: { http: 500, exit: 1, title: 'Integrity check failed' },
+  internal: { http: 500, exit: 1, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What a front door may show of an error: never a stack, path, SQL or secret. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  retryAfterSeconds?: number;
+  details?: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+export const LIMITS = {
+  contentBytes: 32 * 1024,
+  tags: 32,
+  tagChars: 64,
+  metadataBytes: 8 * 1024,
+  sourceChars: 128,
+  maxK: 100,
+  listLimit: 500,
+  vectorDims: 4096,
+  queryChars: 2000,
+} as const;
+
+export const BUILTIN_KINDS = ['fact', 'preference', 'episode', 'note'] as const;
+/** Built-in kinds, or a custom one in lowercase slug form. */
+export const kindSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'kind must be a lowercase slug (a-z, 0-9, _ -), 1-32 chars');
+
+export const MEMORY_STATES = ['active', 'archived', 'deleted'] as const;
+export type MemoryState = (typeof MEMORY_STATES)[number];
+
+const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'malformed id');
+export const memoryIdSchema = idSchema;
+export const spaceNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'space names: 1-64 letters, digits, space _ . -');
+
+const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
+
+export const contentSchema = z
+  .string()
+  .refine((s) => s.trim().length > 0, 'content must not be empty')
+  .refine((s) => utf8Bytes(s) <= LIMITS.contentBytes, `content is larger than ${LIMITS.contentBytes} bytes`);
+
+export const tagSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.tagChars)
+  .regex(/^[^\s,]+$/u, 'tags may not contain spaces or commas');
+export const tagsSchema = z.array(tagSchema).max(LIMITS.tags);
+
+/** Plain JSON object; prototype keys are refused so nothing downstream can be polluted. */
+export const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((m) => utf8Bytes(JSON.stringify(m)) <= LIMITS.metadataBytes, `metadata is larger than ${LIMITS.metadataBytes} bytes`)
+  .refine((m) => !hasForbiddenKey(m), 'metadata may not use __proto__, constructor or prototype keys');
+
+function hasForbiddenKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return true;
+    if (hasForbiddenKey((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+export const vectorSchema = z
+  .array(z.number())
+  .min(1)
+  .max(LIMITS.vectorDims)
+  .refine((v) => v.every((x) => Number.isFinite(x)), 'vector values must be finite numbers (no NaN or Infinity)');
+
+const timeSchema = z.iso.datetime({ offset: true });
+
+export const addMemorySchema = z.strictObject({
+  space: spaceNameSchema.optional(),
+  kind: kindSchema.default('note'),
+  content: contentSchema,
+  tags: tagsSchema.default([]),
+  metadata: metadataSchema.default({}),
+  importance: z.number().min(0).max(1).default(0.5),
+  validFrom: timeSchema.optional(),
+  validUntil: timeSchema.optional(),
+  vector: vectorSchema.optional(),
+  force: z.boolean().default(false),
+});
+export type AddMemoryInput = z.input<typeof addMemorySchema>;
+
+export const updateMemorySchema = z.strictObject({
+  id: memoryIdSchema,
+  content: contentSchema.optional(),
+  kind: kindSchema.optional(),
+  tags: tagsSchema.optional(),
+  metadata: metadataSchema.optional(),
+  importance: z.number().min(0).max(1).optional(),
+  validFrom: timeSchema.nullable().optional(),
+  validUntil: timeSchema.nullable().optional(),
+  state: z.enum(['active', 'archived']).optional(),
+  vector: vectorSchema.optional(),
+});
+export type UpdateMemoryInput = z.input<typeof updateMemorySchema>;
+
+export const filterSchema = z.strictObject({
+  spaces: z.array(spaceNameSchema).max(64).optional(),
+  kinds: z.array(kindSchema).max(16).optional(),
+  tags: z.array(tagSchema).max(16).optional(),
+  source: z.string().min(1).max(LIMITS.sourceChars).optional(),
+  since: timeSchema.optional(),
+  until: timeSchema.optional(),
+  states: z.array(z.enum(MEMORY_STATES)).max(3).optional(),
+});
+export type MemoryFilter = z.input<typeof filterSchema>;
+
+export const listMemoriesSchema = filterSchema.extend({
+  limit: z.number().int().min(1).max(LIMITS.listLimit).default(50),
+  cursor: z.string().max(256).optional(),
+});
+export type ListMemoriesInput = z.input<typeof listMemoriesSchema>;
+
+export const SEARCH_MODES = ['hybrid', 'vector', 'keyword'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+export const searchSchema = filterSchema
+  .extend({
+    text: z.string().min(1).max(LIMITS.queryChars).optional(),
+    vector: vectorSchema.optional(),
+    mode: z.enum(SEARCH_MODES).default('hybrid'),
+    k: z.number().int().min(1).max(LIMITS.maxK).default(10),
+  })
+  .refine((s) => s.text !== undefined || s.vector !== undefined, 'search needs text or a vector')
+  .refine((s) => s.mode !== 'keyword' || s.text !== undefined, 'keyword search needs text');
+export type SearchInput = z.input<typeof searchSchema>;
+
+export interface Memory {
+  id: string;
+  space: string;
+  kind: string;
+  content: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+  validFrom: string | null;
+  validUntil: string | null;
+  importance: number;
+  state: MemoryState;
+  version: number;
+}
+
+export interface MemoryVersion extends Omit<Memory, 'id' | 'space' | 'createdAt' | 'updatedAt'> {
+  changedBy: string;
+  changedAt: string;
+  change: 'create' | 'update' | 'archive' | 'delete';
+}
+
+export interface SearchHit {
+  memory: Memory;
+  score: number;
+  vectorRank: number | null;
+  keywordRank: number | null;
+}
+
+export interface AddResult {
+  memory: Memory;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,17 @@
+export const ROLES = ['owner', 'admin', 'editor', 'auditor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'memory.read',
+  'memory.write',
+  'memory.delete',
+  'space.list',
+  'space.manage',
+  'profile.list',
+  'profile.manage',
+  'audit.read',
+  'stats.read',
+  'index.manage',
+  'self.password',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];

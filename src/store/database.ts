@@ -1,0 +1,56 @@
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { mkdirSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  create: boolean;
+}
+
+/**
+ * Opens a vault file with the pragmas the architecture requires and brings its schema up
+ * to date. secure_delete overwrites freed pages so deleted ciphertext does not linger;
+ * temp_store=MEMORY keeps sort and index scratch space (which may hold plaintext from the
+ * in-memory index) off the disk.
+ */
+export function openDatabase(path: string, options: OpenOptions): Db {
+  const exists = existsSync(path);
+  if (!exists && !options.create) throw new Error('vault file does not exist');
+  if (!exists) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path, { fileMustExist: !options.create });
+  try {
+    if (!exists) db.pragma('page_size = 16384');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('secure_delete = ON');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    sqliteVec.load(db);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) throw new Error('vault file was written by a newer Memvault');
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export const LATEST_SCHEMA = MIGRATIONS.length;

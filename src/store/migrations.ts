@@ -1,0 +1,92 @@
+/**
+ * Schema versions, applied in order inside one transaction each; `PRAGMA user_version`
+ * records the last applied. Append new entries; never edit a released one.
+ * Only ids, times, versions, roles, names of spaces and profiles, and ciphertext live here.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY NOT NULL) STRICT;
+
+  CREATE TABLE profiles (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('owner','admin','editor','auditor','viewer')),
+    kdf TEXT NOT NULL,
+    public_key BLOB NOT NULL,
+    wrapped_secret BLOB NOT NULL,
+    recovery_wrapped BLOB,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    last_failed_at INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX one_owner ON profiles(role) WHERE role = 'owner';
+
+  CREATE TABLE spaces (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- A key (space key or the vault signing key) sealed to one profile's public key.
+  CREATE TABLE sealed_keys (
+    key_ref TEXT NOT NULL,
+    profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (key_ref, profile_id)
+  ) STRICT;
+
+  CREATE TABLE memories (
+    id TEXT PRIMARY KEY,
+    space_id TEXT NOT NULL REFERENCES spaces(id),
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    change_seq INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX memories_change ON memories(change_seq);
+
+  CREATE TABLE memory_versions (
+    memory_id TEXT NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('active','archived','deleted')),
+    importance REAL NOT NULL,
+    valid_from INTEGER,
+    valid_until INTEGER,
+    changed_at INTEGER NOT NULL,
+    changed_by TEXT NOT NULL,
+    change TEXT NOT NULL,
+    embed_model TEXT,
+    content BLOB NOT NULL,
+    tags BLOB NOT NULL,
+    metadata BLOB NOT NULL,
+    source BLOB NOT NULL,
+    embedding BLOB,
+    PRIMARY KEY (memory_id, version)
+  ) STRICT;
+
+  -- Ids (never content) of purged memories, so other sessions drop them from their index.
+  CREATE TABLE purges (memory_id TEXT PRIMARY KEY, change_seq INTEGER NOT NULL) STRICT;
+  CREATE INDEX purges_change ON purges(change_seq);
+
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    actor_type TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    targets TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok','denied','failed')),
+    details TEXT NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE audit_checkpoints (
+    seq INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL,
+    ts INTEGER NOT NULL,
+    signature BLOB NOT NULL
+  ) STRICT;
+  `,
+];

@@ -1,0 +1,22 @@
+import type { ErrorCode } from '../contract/errors.js';
+
+/**
+ * The only error type the core lets out. Messages are written for users and never carry
+ * memory content, passwords, keys, SQL or file paths.
+ */
+export class VaultError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { retryAfterSeconds?: number; details?: Record<string, string | number | boolean> } = {},
+    cause?: unknown,
+  ) {
+    // `cause` is kept for debugging in-process; front doors never print it.
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'VaultError';
+  }
+}
+
+export const invalid = (message: string): VaultError => new VaultError('invalid_input', message);
+export const notFound = (what: string): VaultError => new VaultError('not_found', `${what} not found`);
+export const forbidden = (message = 'not allowed for this profile'): VaultError => new VaultError('forbidden', message);
