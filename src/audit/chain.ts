@@ -70,18 +70,32 @@ function checkpointMessage(vaultId: string, seq: number, hash: Uint8Array): Uint
   return Buffer.concat([Buffer.from(`memvault-audit-checkpoint:${vaultId}:${seq}:`), hash]);
 }
 
-/** Signs the current head of the chain, unless it is already signed. */
-export function signCheckpoint(db: Db, vaultId: string, signingKey: Uint8Array, now: number): void {
+/** A permanent checkpoint at least this often, so pruning can restart the chain at one. */
+const PERMANENT_EVERY = 64;
+
+/**
+ * Signs the current head of the chain. Sessions that hold the vault signing key call this
+ * after every action, so an edit anywhere before the head breaks a signature; a permanent
+ * checkpoint is kept at unlock, lock and every PERMANENT_EVERY events.
+ */
+export function signCheckpoint(db: Db, vaultId: string, signingKey: Uint8Array, now: number, permanent: boolean): void {
   const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
     | { seq: number; hash: Buffer }
     | undefined;
   if (!head) return;
+  const lastPermanent = (db.prepare('SELECT max(seq) AS s FROM audit_checkpoints WHERE permanent = 1').get() as { s: number | null }).s ?? 0;
+  const keep = permanent || head.seq - lastPermanent >= PERMANENT_EVERY;
   const signature = sign(signingKey, checkpointMessage(vaultId, head.seq, head.hash));
-  db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, ts, signature) VALUES (?, ?, ?, ?)').run(
+  db.prepare('DELETE FROM audit_checkpoints WHERE permanent = 0').run();
+  db.prepare(
+    `INSERT INTO audit_checkpoints (seq, hash, ts, signature, permanent) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (seq) DO UPDATE SET permanent = max(permanent, excluded.permanent)`,
+  ).run(
     head.seq,
     head.hash,
     now,
     signature,
+    keep ? 1 : 0,
   );
 }
 

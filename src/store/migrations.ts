@@ -82,11 +82,13 @@ export const MIGRATIONS: readonly string[] = [
     hash BLOB NOT NULL
   ) STRICT;
 
+  -- Signed chain heads. Permanent ones stay; the single non-permanent row is the latest head.
   CREATE TABLE audit_checkpoints (
     seq INTEGER PRIMARY KEY,
     hash BLOB NOT NULL,
     ts INTEGER NOT NULL,
-    signature BLOB NOT NULL
+    signature BLOB NOT NULL,
+    permanent INTEGER NOT NULL
   ) STRICT;
   `,
 ];

@@ -54,7 +54,7 @@ import { OPERATION_PERMISSION, mayManageProfile, roleMay, type Operation } from 
 import { VaultError, forbidden, invalid, notFound } from './errors.js';
 import { Session } from './session.js';
 import { openFields, sealEmbedding, sealFields, type PlainFields, type RecordPlace, type SealedFields } from './records.js';
-import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion } from './text.js';
+import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion, trigramSimilarity } from './text.js';
 import { parse } from './validate.js';
 
 export interface VaultOptions {
@@ -122,8 +122,10 @@ interface AuditTrail {
 const SIGNING_REF = 'signing';
 const spaceRef = (spaceId: string): string => `space:${spaceId}`;
 const DEFAULT_SPACE = 'default';
-/** Cosine similarity above which a new memory counts as a near-duplicate of an existing one. */
-const NEAR_DUPLICATE_SIMILARITY = 0.97;
+/** Thresholds for a near-duplicate: embedding cosine similarity and character-trigram overlap. */
+const NEAR_DUPLICATE_SIMILARITY = 0.9;
+const NEAR_DUPLICATE_TRIGRAMS = 0.85;
+const DUPLICATE_CANDIDATES = 5;
 const THROTTLE_AFTER = 3;
 const THROTTLE_MAX_SECONDS = 300;
 const CANDIDATES_PER_RESULT = 4;
@@ -203,7 +205,7 @@ export class VaultService {
         seal.run(SIGNING_REF, ownerId, sealToPublicKey(owner.publicKey, signing.secretKey));
         appendAudit(db, { actorType: 'profile', actorId: ownerName, action: 'createVault', targets: [vaultId], outcome: 'ok' }, now);
         appendAudit(db, { actorType: 'profile', actorId: ownerName, action: 'createSpace', targets: [spaceId], outcome: 'ok', details: { space: DEFAULT_SPACE } }, now);
-        signCheckpoint(db, vaultId, signing.secretKey, now);
+        signCheckpoint(db, vaultId, signing.secretKey, now, true);
       })();
     } catch (err) {
       db.close();
@@ -288,7 +290,7 @@ export class VaultService {
     if (session.locked) return;
     this.db.transaction(() => {
       this.audit(session, 'lock', { targets: [], details: {} }, 'ok');
-      if (session.signingKey) signCheckpoint(this.db, this.vaultId, session.signingKey, this.clock());
+      if (session.signingKey) signCheckpoint(this.db, this.vaultId, session.signingKey, this.clock(), true);
     }).immediate();
     session.wipe();
     this.sessions.delete(session);
@@ -360,7 +362,7 @@ export class VaultService {
       this.db.prepare('UPDATE profiles SET failed_attempts = 0 WHERE id = ?').run(row.id);
       this.syncIndex(session);
       this.audit(session, 'unlock', { targets: [row.id], details: {} }, 'ok');
-      if (signingKey) signCheckpoint(this.db, this.vaultId, signingKey, this.clock());
+      if (signingKey) signCheckpoint(this.db, this.vaultId, signingKey, this.clock(), true);
     }).immediate();
     return session;
   }
@@ -839,7 +841,7 @@ export class VaultService {
     const permission = OPERATION_PERMISSION[op];
     if (!roleMay(session.actor.role, permission)) {
       this.denied(session, op, targets, { permission });
-      throw forbidden(`role ${session.actor.role} may not ${op}`);
+      throw new VaultError('forbidden', `role ${session.actor.role} may not ${op}`, { details: { permission } });
     }
   }
 
@@ -883,6 +885,7 @@ export class VaultService {
 
   private audit(session: Session, action: string, trail: AuditTrail, outcome: Outcome): void {
     this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action, targets: trail.targets, outcome, details: trail.details });
+    if (session.signingKey) signCheckpoint(this.db, this.vaultId, session.signingKey, this.clock(), false);
   }
 
   private appendEvent(entry: AuditEntry): void {
@@ -943,11 +946,19 @@ export class VaultService {
     session.lastSeq = head;
   }
 
+  /**
+   * Near-identical means: the same words, or an embedding this close and nearly the same
+   * characters. Embeddings alone call "topic 14" and "topic 21" the same thing.
+   */
   private refuseDuplicate(session: Session, spaceId: string, content: string, vector: Float32Array): void {
-    const exact = session.index.findNormalized(spaceId, normalizeForDuplicates(content));
+    const normalized = normalizeForDuplicates(content);
+    const exact = session.index.findNormalized(spaceId, normalized);
     const near = exact
       ? undefined
-      : session.index.vectorSearch(vector, { spaceIds: [spaceId], states: ['active', 'archived'] }, 1).find((h) => h.score >= NEAR_DUPLICATE_SIMILARITY);
+      : session.index
+          .vectorSearch(vector, { spaceIds: [spaceId], states: ['active', 'archived'] }, DUPLICATE_CANDIDATES)
+          .filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY)
+          .find((h) => trigramSimilarity(session.index.get(h.id)!.normalized, normalized) >= NEAR_DUPLICATE_TRIGRAMS);
     const existing = exact ?? near?.id;
     if (existing)
       throw new VaultError('duplicate', 'an identical or near-identical memory is already stored in this space (use force to store it anyway)', {

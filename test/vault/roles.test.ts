@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/contract/roles.js';
+import type { Session } from '../../src/vault/session.js';
+import { VaultError } from '../../src/vault/errors.js';
+import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../support/vault.js';
+
+/**
+ * The table in ARCHITECTURE.md ("Profiles, roles, permissions"), written out operation by
+ * operation, independently of src/vault/policy.ts.
+ */
+const MEMORY_READ = ['getMemory', 'listMemories', 'searchMemories', 'memoryHistory'];
+const MEMORY_WRITE = ['addMemory', 'updateMemory'];
+const MEMORY_DELETE = ['deleteMemory', 'purgeMemory'];
+const SPACES = ['createSpace', 'grantSpace', 'revokeSpace'];
+const PROFILES = ['addProfile', 'changeRole', 'removeProfile'];
+const AUDIT = ['listAudit', 'verifyAudit'];
+const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword'];
+const EXPECTED: Record<Role, string[]> = {
+  owner: ALL,
+  admin: [...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword'],
+  editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword'],
+  auditor: [...AUDIT, 'stats', 'listSpaces', 'listProfiles', 'changePassword'],
+  viewer: [...MEMORY_READ, 'listSpaces', 'changePassword'],
+};
+
+const PASSWORD = 'role-password-1';
+
+describe('role x operation matrix', () => {
+  let v: TestVault;
+  let memoryId: string;
+  const sessions = new Map<Role, Session>();
+  let n = 0;
+
+  beforeAll(async () => {
+    v = await createTestVault();
+    memoryId = (await v.service.addMemory(v.owner, { content: 'The shared memory the matrix reads' })).id;
+    sessions.set('owner', v.owner);
+    for (const role of ROLES.filter((r) => r !== 'owner')) {
+      const spaces = role === 'editor' || role === 'viewer' ? ['default'] : [];
+      await v.service.addProfile(v.owner, { name: `as-${role}`, role, password: PASSWORD, spaces });
+      sessions.set(role, await v.service.unlock(`as-${role}`, PASSWORD));
+    }
+  });
+  afterAll(() => v.cleanup());
+
+  /** Each operation with arguments that succeed, or fail for a reason other than the role. */
+  const run = async (op: string, s: Session): Promise<unknown> => {
+    const svc = v.service;
+    const unique = `x${++n}`;
+    switch (op) {
+      case 'getMemory': return svc.getMemory(s, memoryId);
+      case 'listMemories': return svc.listMemories(s, {});
+      case 'searchMemories': return svc.searchMemories(s, { text: 'shared memory', mode: 'keyword' });
+      case 'memoryHistory': return svc.memoryHistory(s, memoryId);
+      case 'addMemory': return svc.addMemory(s, { content: `matrix addition ${unique}`, force: true });
+      case 'updateMemory': return svc.updateMemory(s, { id: memoryId, importance: 0.7 });
+      case 'deleteMemory': return svc.deleteMemory(s, (await svc.addMemory(v.owner, { content: `to delete ${unique}`, force: true })).id);
+      case 'purgeMemory': return svc.purgeMemory(s, (await svc.addMemory(v.owner, { content: `to purge ${unique}`, force: true })).id);
+      case 'createSpace': return svc.createSpace(s, `space-${unique}`);
+      case 'listSpaces': return svc.listSpaces(s);
+      case 'grantSpace': return svc.grantSpace(s, 'default', 'as-viewer');
+      case 'revokeSpace': return svc.revokeSpace(s, 'default', 'as-auditor');
+      case 'addProfile': return svc.addProfile(s, { name: `p-${unique}`, role: 'viewer', password: PASSWORD });
+      case 'listProfiles': return svc.listProfiles(s);
+      case 'changeRole': {
+        await svc.addProfile(v.owner, { name: `r-${unique}`, role: 'viewer', password: PASSWORD });
+        return svc.changeRole(s, `r-${unique}`, 'editor');
+      }
+      case 'removeProfile': {
+        await svc.addProfile(v.owner, { name: `d-${unique}`, role: 'viewer', password: PASSWORD });
+        return svc.removeProfile(s, `d-${unique}`);
+      }
+      case 'listAudit': return svc.listAudit(s, { limit: 5 });
+      case 'verifyAudit': return svc.verifyAudit(s);
+      case 'stats': return svc.stats(s);
+      case 'reindex': return svc.reindex(s);
+      case 'changePassword': {
+        const current = s.actor.role === 'owner' ? OWNER_PASSWORD : PASSWORD;
+        return svc.changePassword(s, current, current);
+      }
+      default: throw new Error(`no runner for ${op}`);
+    }
+  };
+
+  const deniedByRole = (err: unknown): boolean => err instanceof VaultError && err.code === 'forbidden' && err.extra.details?.permission !== undefined;
+
+  for (const role of ROLES) {
+    it(`${role} may do exactly what the architecture table says`, async () => {
+      const allowed: string[] = [];
+      for (const op of ALL) {
+        try {
+          await run(op, sessions.get(role)!);
+          allowed.push(op);
+        } catch (err) {
+          // The owner holds every key, so for it every operation must succeed outright. For other
+          // roles a non-policy failure (e.g. an admin sharing a space key it never held) still
+          // means the policy let the call through.
+          if (role === 'owner' || !(err instanceof VaultError)) throw err;
+          if (!deniedByRole(err)) allowed.push(op);
+        }
+      }
+      expect(allowed.sort()).toEqual([...EXPECTED[role]].sort());
+    });
+  }
+
+  it('every denial is in the audit log with the profile and the permission', () => {
+    const denied = v.service.listAudit(v.owner, { outcome: 'denied', limit: 10_000 });
+    expect(denied.some((e) => e.actorId === 'as-viewer' && e.action === 'addMemory' && e.details.permission === 'memory.write')).toBe(true);
+    expect(denied.some((e) => e.actorId === 'as-auditor' && e.action === 'getMemory')).toBe(true);
+  });
+
+  it('nobody hands out the owner role or touches the owner', async () => {
+    const admin = sessions.get('admin')!;
+    await expectCode(() => v.service.changeRole(admin, 'olivia', 'viewer'), 'forbidden');
+    await expectCode(() => v.service.changeRole(v.owner, 'as-viewer', 'owner'), 'forbidden');
+    await expectCode(() => v.service.removeProfile(v.owner, 'olivia'), 'forbidden');
+    expect(v.service.listProfiles(v.owner).filter((p) => p.role === 'owner').map((p) => p.name)).toEqual(['olivia']);
+  });
+});
