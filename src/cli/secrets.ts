@@ -10,10 +10,20 @@ import { VaultError } from '../vault/errors.js';
 export class SecretSource {
   private stdinLines: Promise<string[]> | undefined;
   private stdinUsed = 0;
+  /** Asked once per name: `profile passwd` needs the current password that unlocked the vault. */
+  private readonly given = new Map<string, string>();
 
   constructor(private readonly fromStdin: boolean) {}
 
   async password(envName: string, prompt: string): Promise<string> {
+    const known = this.given.get(envName);
+    if (known !== undefined) return known;
+    const value = await this.ask(envName, prompt);
+    this.given.set(envName, value);
+    return value;
+  }
+
+  private async ask(envName: string, prompt: string): Promise<string> {
     if (this.fromStdin) {
       this.stdinLines ??= readAllLines();
       const lines = await this.stdinLines;

@@ -37,11 +37,19 @@ export const tagSchema = z
   .regex(/^[^\s,]+$/u, 'tags may not contain spaces or commas');
 export const tagsSchema = z.array(tagSchema).max(LIMITS.tags);
 
-/** Plain JSON object; prototype keys are refused so nothing downstream can be polluted. */
+/**
+ * Plain JSON object. Prototype keys are refused on the raw input, before any parsing copies
+ * the object (a copy would turn an own `__proto__` key into a prototype change).
+ */
 export const metadataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((m) => utf8Bytes(JSON.stringify(m)) <= LIMITS.metadataBytes, `metadata is larger than ${LIMITS.metadataBytes} bytes`)
-  .refine((m) => !hasForbiddenKey(m), 'metadata may not use __proto__, constructor or prototype keys');
+  .unknown()
+  .refine((m) => m !== null && typeof m === 'object' && !Array.isArray(m), 'metadata must be a JSON object')
+  .refine((m) => !hasForbiddenKey(m), 'metadata may not use __proto__, constructor or prototype keys')
+  .pipe(
+    z
+      .record(z.string(), z.unknown())
+      .refine((m) => utf8Bytes(JSON.stringify(m)) <= LIMITS.metadataBytes, `metadata is larger than ${LIMITS.metadataBytes} bytes`),
+  );
 
 function hasForbiddenKey(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;

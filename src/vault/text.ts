@@ -1,6 +1,6 @@
 /** Lowercased words only: two texts that differ in case, spacing or punctuation normalise alike. */
 export function normalizeForDuplicates(text: string): string {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join(' ');
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join('');
 }
 
 const MAX_QUERY_TERMS = 32;

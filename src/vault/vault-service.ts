@@ -430,6 +430,8 @@ export class VaultService {
       const memoryId = parse(memoryIdSchema, id);
       trail.targets.push(memoryId);
       const row = this.currentRow(session, memoryId);
+      // A tombstone is gone for readers; its versions stay reachable through memoryHistory.
+      if (row.state === 'deleted') throw notFound('memory');
       return this.memoryFromDisk(session, row);
     });
   }
