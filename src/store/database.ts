@@ -38,11 +38,13 @@ export function openDatabase(path: string, options: OpenOptions): Db {
   }
 }
 
+/** Each step re-reads the version inside its write lock, so two processes opening at once do not both apply it. */
 function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) throw new Error('vault file was written by a newer Memvault');
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
+  if (version() > MIGRATIONS.length) throw new Error('vault file was written by a newer Memvault');
+  for (let v = version(); v < MIGRATIONS.length; v++) {
     db.transaction(() => {
+      if (version() !== v) return;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
