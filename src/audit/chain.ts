@@ -37,7 +37,8 @@ interface Row {
 
 const GENESIS = Buffer.alloc(32);
 
-function eventHash(prev: Uint8Array, r: Omit<Row, 'prev_hash' | 'hash'>): Buffer {
+
+export function eventHash(prev: Uint8Array, r: Omit<Row, 'prev_hash' | 'hash'>): Buffer {
   const body = JSON.stringify([r.seq, r.ts, r.actor_type, r.actor_id, r.action, r.targets, r.outcome, r.details]);
   return createHash('sha256').update(prev).update(body).digest();
 }

@@ -317,17 +317,16 @@ export class VaultService {
       this.recordFailedAttempt(owner, 'recoverOwner', owner.name);
       throw new VaultError('auth_failed', 'the recovery key is not valid for this vault');
     }
-    const params = await newKdfParams(this.kdfPreset);
-    const kek = await deriveKey(password, params);
     try {
+      const { kdf, wrapped } = await this.wrapUnderPassword(owner.id, secretKey, password);
       this.db.transaction(() => {
         this.db
           .prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, failed_attempts = 0, updated_at = ? WHERE id = ?')
-          .run(JSON.stringify(params), wrapSecret(kek, secretKey, 'profile', this.vaultId, owner.id), this.clock(), owner.id);
+          .run(kdf, wrapped, this.clock(), owner.id);
         this.appendEvent({ actorType: 'profile', actorId: owner.name, action: 'recoverOwner', targets: [owner.id], outcome: 'ok' });
       }).immediate();
     } finally {
-      zeroize(kek, secretKey);
+      zeroize(secretKey);
     }
   }
 
@@ -365,6 +364,17 @@ export class VaultService {
       if (signingKey) signCheckpoint(this.db, this.vaultId, signingKey, this.clock(), true);
     }).immediate();
     return session;
+  }
+
+  /** Calibrated KDF parameters for a new password and the profile secret wrapped under the derived key. */
+  private async wrapUnderPassword(profileId: string, secretKey: Uint8Array, password: string): Promise<{ kdf: string; wrapped: Uint8Array }> {
+    const params = await newKdfParams(this.kdfPreset);
+    const kek = await deriveKey(password, params);
+    try {
+      return { kdf: JSON.stringify(params), wrapped: wrapSecret(kek, secretKey, 'profile', this.vaultId, profileId) };
+    } finally {
+      zeroize(kek);
+    }
   }
 
   /** After THROTTLE_AFTER failures each further attempt waits twice as long as the one before. */
@@ -642,20 +652,19 @@ export class VaultService {
       this.denied(session, 'addProfile', [], { role: input.role });
       throw forbidden('that role cannot be given');
     }
-    const params = await newKdfParams(this.kdfPreset);
-    const kek = await deriveKey(input.password, params);
     const kp = newBoxKeyPair();
+    const id = randomUUID();
     try {
+      const { kdf, wrapped } = await this.wrapUnderPassword(id, kp.secretKey, input.password);
       return this.act(session, 'addProfile', (trail) => {
         if (this.profileByName(input.name)) throw new VaultError('conflict', 'a profile with that name exists');
-        const id = randomUUID();
         const now = this.clock();
         this.db
           .prepare(
             `INSERT INTO profiles (id, name, role, kdf, public_key, wrapped_secret, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(id, input.name, input.role, JSON.stringify(params), kp.publicKey, wrapSecret(kek, kp.secretKey, 'profile', this.vaultId, id), now, now);
+          .run(id, input.name, input.role, kdf, kp.publicKey, wrapped, now, now);
         this.giveRoleKeys(session, id, kp.publicKey, input.role);
         for (const spaceName of input.spaces) {
           const spaceId = this.requireSpace(spaceName);
@@ -669,7 +678,7 @@ export class VaultService {
         return this.profileInfo(this.profileById(id)!);
       });
     } finally {
-      zeroize(kek, kp.secretKey);
+      zeroize(kp.secretKey);
     }
   }
 
@@ -723,18 +732,11 @@ export class VaultService {
       this.recordFailedAttempt(row, 'changePassword', row.name);
       throw new VaultError('auth_failed', 'the current password is wrong');
     }
-    const params = await newKdfParams(this.kdfPreset);
-    const kek = await deriveKey(newPassword, params);
-    try {
-      this.act(session, 'changePassword', (trail) => {
-        trail.targets.push(row.id);
-        this.db
-          .prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, updated_at = ? WHERE id = ?')
-          .run(JSON.stringify(params), wrapSecret(kek, session.keyPair.secretKey, 'profile', this.vaultId, row.id), this.clock(), row.id);
-      });
-    } finally {
-      zeroize(kek);
-    }
+    const { kdf, wrapped } = await this.wrapUnderPassword(row.id, session.keyPair.secretKey, newPassword);
+    this.act(session, 'changePassword', (trail) => {
+      trail.targets.push(row.id);
+      this.db.prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, updated_at = ? WHERE id = ?').run(kdf, wrapped, this.clock(), row.id);
+    });
   }
 
   // ---------------------------------------------------------------- audit, stats, index

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { createTestVault, type TestVault } from '../support/vault.js';
+import { eventHash } from '../../src/audit/chain.js';
 
 interface Row {
   seq: number;
@@ -16,9 +16,8 @@ interface Row {
   hash: Buffer;
 }
 
-/** The chain's hash rule, restated so a forger who knows it can be simulated. */
-const forge = (prev: Buffer, r: Omit<Row, 'prev_hash' | 'hash'>): Buffer =>
-  createHash('sha256').update(prev).update(JSON.stringify([r.seq, r.ts, r.actor_type, r.actor_id, r.action, r.targets, r.outcome, r.details])).digest();
+/** A forger who knows the hash rule (it is no secret) recomputes hashes with it. */
+const forge = (prev: Buffer, r: Omit<Row, 'prev_hash' | 'hash'>): Buffer => eventHash(prev, r);
 
 describe('audit chain', () => {
   let v: TestVault;
