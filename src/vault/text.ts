@@ -24,13 +24,13 @@ export function ftsQuery(text: string): string | null {
   return words.length ? words.map((w) => `"${w}"`).join(' OR ') : null;
 }
 
-/** Reciprocal rank fusion (Cormack et al.): score = sum of 1 / (k + rank) over the lists. */
-export function reciprocalRankFusion(lists: { id: string }[][], k = 60): Map<string, { score: number; ranks: (number | null)[] }> {
+/** Weighted reciprocal rank fusion (Cormack et al.): score = sum of weight / (k + rank) over the lists. */
+export function reciprocalRankFusion(lists: { id: string }[][], weights: number[], k = 60): Map<string, { score: number; ranks: (number | null)[] }> {
   const fused = new Map<string, { score: number; ranks: (number | null)[] }>();
   lists.forEach((list, li) => {
     list.forEach((item, rank) => {
       const entry = fused.get(item.id) ?? { score: 0, ranks: lists.map(() => null) };
-      entry.score += 1 / (k + rank + 1);
+      entry.score += (weights[li] ?? 1) / (k + rank + 1);
       entry.ranks[li] = rank + 1;
       fused.set(item.id, entry);
     });
