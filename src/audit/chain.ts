@@ -22,7 +22,8 @@ export interface AuditEvent extends Required<AuditEntry> {
   hash: string;
 }
 
-interface Row {
+/** An audit_events row as stored. */
+export interface AuditRow {
   seq: number;
   ts: number;
   actor_type: string;
@@ -38,7 +39,7 @@ interface Row {
 const GENESIS = Buffer.alloc(32);
 
 
-export function eventHash(prev: Uint8Array, r: Omit<Row, 'prev_hash' | 'hash'>): Buffer {
+export function eventHash(prev: Uint8Array, r: Omit<AuditRow, 'prev_hash' | 'hash'>): Buffer {
   const body = JSON.stringify([r.seq, r.ts, r.actor_type, r.actor_id, r.action, r.targets, r.outcome, r.details]);
   return createHash('sha256').update(prev).update(body).digest();
 }
@@ -125,7 +126,7 @@ export function verifyChain(db: Db, vaultId: string, signingPublicKey: Uint8Arra
     firstBadSeq: seq,
     reason,
   });
-  for (const r of db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<Row>) {
+  for (const r of db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     if (r.seq !== expectedSeq) return fail(expectedSeq, r.seq > expectedSeq ? 'event missing' : 'sequence out of order');
     if (!Buffer.from(prev).equals(r.prev_hash)) return fail(r.seq, 'previous-hash link broken');
     const hash = eventHash(prev, r);
@@ -151,7 +152,7 @@ export function verifyChain(db: Db, vaultId: string, signingPublicKey: Uint8Arra
   return { ok: true, events, checkpoints, firstBadSeq: null, reason: null };
 }
 
-export function rowToEvent(r: Row): AuditEvent {
+export function rowToEvent(r: AuditRow): AuditEvent {
   return {
     seq: r.seq,
     time: new Date(r.ts).toISOString(),
@@ -184,6 +185,6 @@ export function listAudit(db: Db, q: AuditQuery): AuditEvent[] {
          AND (@outcome IS NULL OR outcome = @outcome)
        ORDER BY seq LIMIT @limit`,
     )
-    .all({ after: q.afterSeq ?? 0, actor: q.actorId ?? null, action: q.action ?? null, outcome: q.outcome ?? null, limit: q.limit }) as Row[];
+    .all({ after: q.afterSeq ?? 0, actor: q.actorId ?? null, action: q.action ?? null, outcome: q.outcome ?? null, limit: q.limit }) as AuditRow[];
   return rows.map(rowToEvent);
 }

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ERROR_CODES } from '../contract/errors.js';
+import { ERROR_CODES, type ErrorBody } from '../contract/errors.js';
 import { VaultError } from '../vault/errors.js';
 import { buildProgram } from './program.js';
 
@@ -19,7 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error');
     const spec = ERROR_CODES[error.code];
     if (program.opts().json) {
-      process.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, ...error.extra } })}\n`);
+      const body: ErrorBody = { code: error.code, message: error.message, ...error.extra };
+      process.stderr.write(`${JSON.stringify({ error: body })}\n`);
     } else {
       const retry = error.extra.retryAfterSeconds ? ` (retry in ${error.extra.retryAfterSeconds} s)` : '';
       const existing = error.extra.details?.existingId ? ` (existing: ${error.extra.details.existingId})` : '';

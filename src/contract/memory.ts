@@ -12,8 +12,7 @@ export const LIMITS = {
   queryChars: 2000,
 } as const;
 
-export const BUILTIN_KINDS = ['fact', 'preference', 'episode', 'note'] as const;
-/** Built-in kinds, or a custom one in lowercase slug form. */
+/** fact, preference, episode, note, or a custom kind in the same lowercase slug form. */
 export const kindSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'kind must be a lowercase slug (a-z, 0-9, _ -), 1-32 chars');
 
 export const MEMORY_STATES = ['active', 'archived', 'deleted'] as const;
@@ -155,10 +154,6 @@ export interface SearchHit {
   score: number;
   vectorRank: number | null;
   keywordRank: number | null;
-}
-
-export interface AddResult {
-  memory: Memory;
 }
 
 export interface Page<T> {

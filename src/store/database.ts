@@ -51,8 +51,3 @@ function migrate(db: Db): void {
   }
 }
 
-export function schemaVersion(db: Db): number {
-  return db.pragma('user_version', { simple: true }) as number;
-}
-
-export const LATEST_SCHEMA = MIGRATIONS.length;

@@ -1,23 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createTestVault, type TestVault } from '../support/vault.js';
-import { eventHash } from '../../src/audit/chain.js';
-
-interface Row {
-  seq: number;
-  ts: number;
-  actor_type: string;
-  actor_id: string;
-  action: string;
-  targets: string;
-  outcome: string;
-  details: string;
-  prev_hash: Buffer;
-  hash: Buffer;
-}
+import { eventHash, type AuditRow } from '../../src/audit/chain.js';
 
 /** A forger who knows the hash rule (it is no secret) recomputes hashes with it. */
-const forge = (prev: Buffer, r: Omit<Row, 'prev_hash' | 'hash'>): Buffer => eventHash(prev, r);
+const forge = (prev: Buffer, r: Omit<AuditRow, 'prev_hash' | 'hash'>): Buffer => eventHash(prev, r);
 
 describe('audit chain', () => {
   let v: TestVault;
@@ -34,7 +21,7 @@ describe('audit chain', () => {
   });
 
   const verify = () => v.service.verifyChainNow();
-  const row = (seq: number) => raw.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as Row;
+  const row = (seq: number) => raw.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as AuditRow;
 
   it('an untouched chain verifies, with signed checkpoints', () => {
     const r = verify();
@@ -76,7 +63,7 @@ describe('audit chain', () => {
   });
 
   it('a chain rewritten end to end with valid hashes is caught by the signed checkpoints', () => {
-    const rows = raw.prepare('SELECT * FROM audit_events ORDER BY seq').all() as Row[];
+    const rows = raw.prepare('SELECT * FROM audit_events ORDER BY seq').all() as AuditRow[];
     let prev: Buffer = Buffer.alloc(32);
     for (const r of rows) {
       const changed = r.seq === 5 ? { ...r, actor_id: 'mallory' } : r;
