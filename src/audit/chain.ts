@@ -144,9 +144,9 @@ export function verifyChain(db: Db, vaultId: string, signingPublicKey: Uint8Arra
   }[];
   for (const c of rows) {
     const chainHash = hashes.get(c.seq);
-    if (!chainHash) return { ...fail(c.seq, 'signed checkpoint refers to a missing event'), events };
+    if (!chainHash) return fail(c.seq, 'signed checkpoint refers to a missing event');
     if (!chainHash.equals(c.hash) || !verifySignature(signingPublicKey, checkpointMessage(vaultId, c.seq, c.hash), c.signature))
-      return { ...fail(c.seq, 'checkpoint signature invalid'), events };
+      return fail(c.seq, 'checkpoint signature invalid');
     checkpoints++;
   }
   return { ok: true, events, checkpoints, firstBadSeq: null, reason: null };

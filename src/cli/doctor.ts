@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { VaultService } from '../vault/vault-service.js';
-import { VaultError } from '../vault/errors.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
 
 export interface DoctorCheck {
@@ -13,7 +12,7 @@ async function check(name: string, run: () => Promise<string> | string): Promise
   try {
     return { name, ok: true, detail: await run() };
   } catch (err) {
-    return { name, ok: false, detail: err instanceof VaultError || err instanceof Error ? err.message : 'failed' };
+    return { name, ok: false, detail: err instanceof Error ? err.message : 'failed' };
   }
 }
 

@@ -20,6 +20,9 @@ export interface IndexedMemory {
   vector: Float32Array | null;
 }
 
+/** What reads of the index return: the decrypted memory without its vector. */
+export type StoredMemory = Omit<IndexedMemory, 'vector'>;
+
 /** Filters resolved to ids and epoch times by the service. */
 export interface IndexFilter {
   spaceIds: string[];
@@ -111,15 +114,16 @@ export class MemoryIndex {
     this.db.prepare(`DELETE FROM ${this.s}.mem WHERE rowid = ?`).run(rowid);
   }
 
-  get(id: string): IndexRow | undefined {
-    return this.db.prepare(`SELECT * FROM ${this.s}.mem WHERE id = ?`).get(id) as IndexRow | undefined;
+  get(id: string): StoredMemory | undefined {
+    const row = this.db.prepare(`SELECT * FROM ${this.s}.mem WHERE id = ?`).get(id) as IndexRow | undefined;
+    return row && fromRow(row);
   }
 
-  getMany(ids: string[]): Map<string, IndexRow> {
+  getMany(ids: string[]): Map<string, StoredMemory> {
     const rows = this.db
       .prepare(`SELECT * FROM ${this.s}.mem WHERE id IN (SELECT value FROM json_each(?))`)
       .all(JSON.stringify(ids)) as IndexRow[];
-    return new Map(rows.map((r) => [r.id, r]));
+    return new Map(rows.map((r) => [r.id, fromRow(r)]));
   }
 
   findNormalized(spaceId: string, normalized: string): string | undefined {
@@ -130,12 +134,13 @@ export class MemoryIndex {
   }
 
   /** Page ordered newest first; `after` is the (created_at, id) of the last item already shown. */
-  list(filter: IndexFilter, limit: number, after: { createdAt: number; id: string } | null): IndexRow[] {
+  list(filter: IndexFilter, limit: number, after: { createdAt: number; id: string } | null): StoredMemory[] {
     const { where, params } = this.filterSql(filter, 'm');
     const cursor = after ? 'AND (m.created_at < @afterTime OR (m.created_at = @afterTime AND m.id < @afterId))' : '';
-    return this.db
+    const rows = this.db
       .prepare(`SELECT m.* FROM ${this.s}.mem m WHERE ${where} ${cursor} ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`)
       .all({ ...params, limit, afterTime: after?.createdAt ?? 0, afterId: after?.id ?? '' }) as IndexRow[];
+    return rows.map(fromRow);
   }
 
   keywordSearch(matchQuery: string, filter: IndexFilter, limit: number): Ranked[] {
@@ -221,7 +226,27 @@ export class MemoryIndex {
   }
 }
 
-export interface IndexRow {
+function fromRow(r: IndexRow): StoredMemory {
+  return {
+    id: r.id,
+    spaceId: r.space_id,
+    kind: r.kind,
+    state: r.state,
+    content: r.content,
+    tags: JSON.parse(r.tags) as string[],
+    metadata: r.metadata,
+    source: r.source,
+    importance: r.importance,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    validFrom: r.valid_from,
+    validUntil: r.valid_until,
+    version: r.version,
+    normalized: r.normalized,
+  };
+}
+
+interface IndexRow {
   rowid: number;
   id: string;
   space_id: string;

@@ -19,8 +19,6 @@ export class Session {
   locked = false;
   /** Highest change sequence already reflected in the index. */
   lastSeq = 0;
-  /** Ids whose stored ciphertext failed to authenticate while indexing. */
-  readonly corrupt = new Set<string>();
 
   constructor(
     readonly actor: ProfileActor,

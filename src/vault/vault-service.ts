@@ -45,7 +45,7 @@ import { DecryptionError } from '../crypto/aead.js';
 import { randomBytes } from '../crypto/random.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { openDatabase, type Db } from '../store/database.js';
-import { MemoryIndex, type IndexFilter, type IndexRow } from '../store/memory-index.js';
+import { MemoryIndex, type IndexFilter, type StoredMemory } from '../store/memory-index.js';
 import { appendAudit, listAudit, signCheckpoint, verifyChain, type AuditEntry, type AuditEvent, type Outcome, type VerifyReport } from '../audit/chain.js';
 import type { AuditDetails } from '../audit/mask.js';
 import type { Embedder } from '../embed/embedder.js';
@@ -148,6 +148,7 @@ const ms = (isoTime: string | null | undefined): number | null => (isoTime ? Dat
  */
 export class VaultService {
   private readonly sessions = new Set<Session>();
+  private readonly spaceNames = new Map<string, string>();
   private nextSchema = 1;
 
   private constructor(
@@ -227,16 +228,15 @@ export class VaultService {
 
   static async open(path: string, options: VaultOptions = {}): Promise<VaultService> {
     await loadSodium();
+    if (!existsSync(path)) throw new VaultError('not_found', 'no vault at that path (run `memvault init` first)');
     let db: Db;
     try {
       db = openDatabase(path, { create: false });
-    } catch (err) {
-      if (err instanceof Error && /does not exist/.test(err.message)) throw new VaultError('not_found', 'no vault at that path (run `memvault init` first)');
+    } catch {
       throw new VaultError('integrity', 'the file is not a readable Memvault vault');
     }
-    const meta = (key: string): unknown => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: unknown } | undefined)?.value;
-    const vaultId = meta('vault_id');
-    const signingPublicKey = meta('signing_public_key');
+    const vaultId = readMeta(db, 'vault_id');
+    const signingPublicKey = readMeta(db, 'signing_public_key');
     if (typeof vaultId !== 'string' || !(signingPublicKey instanceof Uint8Array)) {
       db.close();
       throw new VaultError('integrity', 'the file is not a complete Memvault vault');
@@ -462,8 +462,8 @@ export class VaultService {
       const last = page.at(-1);
       trail.details.count = page.length;
       return {
-        items: page.map((r) => this.memoryFromIndexRow(r)),
-        nextCursor: rows.length > input.limit && last ? encodeCursor(last.created_at, last.id) : null,
+        items: page.map((m) => this.toMemory(m)),
+        nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       };
     });
   }
@@ -494,7 +494,7 @@ export class VaultService {
       const top = ranked.slice(0, input.k);
       const rows = session.index.getMany(top.map((h) => h.id));
       trail.details = { mode: input.mode, k: input.k, results: top.length };
-      return top.map((h) => ({ memory: this.memoryFromIndexRow(rows.get(h.id)!), score: h.score, vectorRank: h.vectorRank, keywordRank: h.keywordRank }));
+      return top.map((h) => ({ memory: this.toMemory(rows.get(h.id)!), score: h.score, vectorRank: h.vectorRank, keywordRank: h.keywordRank }));
     });
   }
 
@@ -610,8 +610,8 @@ export class VaultService {
       this.db.prepare('INSERT INTO spaces (id, name, created_at) VALUES (?, ?, ?)').run(id, spaceName, this.clock());
       // The owner holds every space so the vault never has a space nobody can manage.
       const owner = this.db.prepare("SELECT id, public_key FROM profiles WHERE role = 'owner'").get() as { id: string; public_key: Buffer };
-      for (const p of new Map([[session.actor.id, this.profileById(session.actor.id)!.public_key], [owner.id, owner.public_key]]))
-        this.sealKeyTo(spaceRef(id), p[0], p[1], key);
+      this.sealKeyTo(spaceRef(id), owner.id, owner.public_key, key);
+      if (session.actor.id !== owner.id) this.sealKeyTo(spaceRef(id), session.actor.id, session.keyPair.publicKey, key);
       session.spaceKeys.set(id, key);
       trail.targets.push(id);
       trail.details.space = spaceName;
@@ -794,7 +794,7 @@ export class VaultService {
 
   indexStatus(session: Session): IndexStatus {
     this.assertUnlocked(session);
-    const stale = this.staleVersions(session).length;
+    const stale = this.read(session, () => (this.staleQuery('count(*) AS n').get(...this.staleParams(session)) as { n: number }).n);
     return { modelId: this.embedder.modelId, stale, mayReindex: roleMay(session.actor.role, OPERATION_PERMISSION.reindex) };
   }
 
@@ -825,18 +825,21 @@ export class VaultService {
   }
 
   private staleVersions(session: Session): CurrentRow[] {
-    return this.read(session, () =>
-      (
-        this.db
-          .prepare(
-            `SELECT v.*, m.space_id, m.created_at, m.change_seq FROM memories m
-             JOIN memory_versions v ON v.memory_id = m.id AND v.version = m.version
-             WHERE v.state != 'deleted' AND (v.embed_model IS NULL OR v.embed_model NOT IN (?, ?))
-               AND m.space_id IN (SELECT value FROM json_each(?))`,
-          )
-          .all(this.embedder.modelId, `caller:${this.embedder.modelId}`, JSON.stringify([...session.spaceKeys.keys()])) as CurrentRow[]
-      ),
+    return this.read(session, () => this.staleQuery('v.*, m.space_id, m.created_at, m.change_seq').all(...this.staleParams(session)) as CurrentRow[]);
+  }
+
+  /** Current versions in the session's spaces whose vector is missing or from another model. */
+  private staleQuery(columns: string) {
+    return this.db.prepare(
+      `SELECT ${columns} FROM memories m
+       JOIN memory_versions v ON v.memory_id = m.id AND v.version = m.version
+       WHERE v.state != 'deleted' AND (v.embed_model IS NULL OR v.embed_model NOT IN (?, ?))
+         AND m.space_id IN (SELECT value FROM json_each(?))`,
     );
+  }
+
+  private staleParams(session: Session): string[] {
+    return [this.embedder.modelId, `caller:${this.embedder.modelId}`, JSON.stringify([...session.spaceKeys.keys()])];
   }
 
   // ---------------------------------------------------------------- the guarded step every method takes
@@ -927,29 +930,12 @@ export class VaultService {
         f = openFields(key, this.placeOf(r), sealedOf(r));
       } catch (err) {
         if (!(err instanceof DecryptionError)) throw err;
-        session.corrupt.add(r.memory_id);
+        // A row that fails to authenticate stays out of search; reading it by id reports the integrity error.
         session.index.remove(r.memory_id);
         continue;
       }
-      session.corrupt.delete(r.memory_id);
-      session.index.upsert({
-        id: r.memory_id,
-        spaceId: r.space_id,
-        kind: r.kind,
-        state: r.state,
-        content: f.content,
-        tags: f.tags,
-        metadata: f.metadata,
-        source: f.source,
-        importance: r.importance,
-        createdAt: r.created_at,
-        updatedAt: r.changed_at,
-        validFrom: r.valid_from,
-        validUntil: r.valid_until,
-        version: r.version,
-        normalized: normalizeForDuplicates(f.content),
-        vector: r.embed_model !== null && r.embed_model.endsWith(this.embedder.modelId) ? f.embedding : null,
-      });
+      const usable = r.embed_model !== null && r.embed_model.endsWith(this.embedder.modelId);
+      session.index.upsert({ ...decrypted(r, f), vector: usable ? f.embedding : null });
     }
     for (const p of this.db.prepare('SELECT memory_id FROM purges WHERE change_seq > ?').all(session.lastSeq) as { memory_id: string }[])
       session.index.remove(p.memory_id);
@@ -1040,47 +1026,31 @@ export class VaultService {
   }
 
   private memoryFromDisk(session: Session, r: CurrentRow): Memory {
-    const f = this.openOrFail(session.spaceKeys.get(r.space_id)!, this.placeOf(r), r);
-    return {
-      id: r.memory_id,
-      space: this.spaceName(r.space_id),
-      kind: r.kind,
-      content: f.content,
-      tags: f.tags,
-      metadata: JSON.parse(f.metadata) as Record<string, unknown>,
-      source: f.source,
-      createdAt: new Date(r.created_at).toISOString(),
-      updatedAt: new Date(r.changed_at).toISOString(),
-      validFrom: iso(r.valid_from),
-      validUntil: iso(r.valid_until),
-      importance: r.importance,
-      state: r.state,
-      version: r.version,
-    };
+    return this.toMemory(decrypted(r, this.openOrFail(session.spaceKeys.get(r.space_id)!, this.placeOf(r), r)));
   }
 
   private memoryFromIndex(session: Session, id: string): Memory {
-    const row = session.index.get(id);
-    if (!row) throw notFound('memory');
-    return this.memoryFromIndexRow(row);
+    const stored = session.index.get(id);
+    if (!stored) throw notFound('memory');
+    return this.toMemory(stored);
   }
 
-  private memoryFromIndexRow(r: IndexRow): Memory {
+  private toMemory(m: StoredMemory): Memory {
     return {
-      id: r.id,
-      space: this.spaceName(r.space_id),
-      kind: r.kind,
-      content: r.content,
-      tags: JSON.parse(r.tags) as string[],
-      metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-      source: r.source,
-      createdAt: new Date(r.created_at).toISOString(),
-      updatedAt: new Date(r.updated_at).toISOString(),
-      validFrom: iso(r.valid_from),
-      validUntil: iso(r.valid_until),
-      importance: r.importance,
-      state: r.state as MemoryState,
-      version: r.version,
+      id: m.id,
+      space: this.spaceName(m.spaceId),
+      kind: m.kind,
+      content: m.content,
+      tags: m.tags,
+      metadata: JSON.parse(m.metadata) as Record<string, unknown>,
+      source: m.source,
+      createdAt: new Date(m.createdAt).toISOString(),
+      updatedAt: new Date(m.updatedAt).toISOString(),
+      validFrom: iso(m.validFrom),
+      validUntil: iso(m.validUntil),
+      importance: m.importance,
+      state: m.state as MemoryState,
+      version: m.version,
     };
   }
 
@@ -1135,8 +1105,14 @@ export class VaultService {
     return space.id;
   }
 
+  /** Space names never change, so each is read once; results and lists name the space of every memory. */
   private spaceName(id: string): string {
-    return (this.db.prepare('SELECT name FROM spaces WHERE id = ?').get(id) as { name: string }).name;
+    let name = this.spaceNames.get(id);
+    if (name === undefined) {
+      name = (this.db.prepare('SELECT name FROM spaces WHERE id = ?').get(id) as { name: string }).name;
+      this.spaceNames.set(id, name);
+    }
+    return name;
   }
 
   private spaceInfo(session: Session, id: string): SpaceInfo {
@@ -1185,7 +1161,7 @@ export class VaultService {
   }
 
   private metaValue(key: string): unknown {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: unknown } | undefined)?.value;
+    return readMeta(this.db, key);
   }
 
   private setMeta(key: string, value: string | number): void {
@@ -1195,6 +1171,31 @@ export class VaultService {
   private bumpChangeSeq(): number {
     return (this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").get() as { value: number }).value;
   }
+}
+
+function readMeta(db: Db, key: string): unknown {
+  return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: unknown } | undefined)?.value;
+}
+
+/** A current version with its opened fields, in the shape the index stores. */
+function decrypted(r: CurrentRow, f: PlainFields): StoredMemory {
+  return {
+    id: r.memory_id,
+    spaceId: r.space_id,
+    kind: r.kind,
+    state: r.state,
+    content: f.content,
+    tags: f.tags,
+    metadata: f.metadata,
+    source: f.source,
+    importance: r.importance,
+    createdAt: r.created_at,
+    updatedAt: r.changed_at,
+    validFrom: r.valid_from,
+    validUntil: r.valid_until,
+    version: r.version,
+    normalized: normalizeForDuplicates(f.content),
+  };
 }
 
 function sealedOf(r: VersionRow): SealedFields {

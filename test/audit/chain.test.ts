@@ -76,8 +76,8 @@ describe('audit chain', () => {
     expect(r.reason).toMatch(/checkpoint/);
   });
 
-  it('records actions, denials and failures, with masked details and never memory content', async () => {
-    await v.service.addMemory(v.owner, { content: 'write to bob@example.com about the secret plan' }).catch(() => undefined);
+  it('records each action but never memory content', async () => {
+    await v.service.addMemory(v.owner, { content: 'write to bob@example.com about the secret plan' });
     const events = v.service.listAudit(v.owner, { limit: 1000 });
     const text = JSON.stringify(events);
     expect(text).not.toContain('secret plan');
