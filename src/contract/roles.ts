@@ -5,6 +5,7 @@ export const PERMISSIONS = [
   'memory.read',
   'memory.write',
   'memory.delete',
+  'memory.purge',
   'space.list',
   'space.manage',
   'profile.list',
@@ -13,5 +14,7 @@ export const PERMISSIONS = [
   'stats.read',
   'index.manage',
   'self.password',
+  'agent.own',
+  'agent.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -91,4 +91,39 @@ export const MIGRATIONS: readonly string[] = [
     permanent INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- Agent credentials. Only a hash of the token's identifier and a verifier derived from its
+  -- secret are kept; the token itself is shown once.
+  CREATE TABLE agents (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    id_hash BLOB NOT NULL UNIQUE,
+    verifier BLOB NOT NULL,
+    grants TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('active','paused','revoked')),
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    last_used_at INTEGER,
+    requests_per_minute INTEGER NOT NULL,
+    daily_writes INTEGER NOT NULL,
+    require_signing INTEGER NOT NULL
+  ) STRICT;
+
+  -- A space key wrapped under a key derived from the agent token's secret.
+  CREATE TABLE agent_keys (
+    agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    space_id TEXT NOT NULL REFERENCES spaces(id),
+    wrapped BLOB NOT NULL,
+    PRIMARY KEY (agent_id, space_id)
+  ) STRICT;
+
+  -- Writes per agent per UTC day, for the daily quota.
+  CREATE TABLE agent_usage (
+    agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    writes INTEGER NOT NULL,
+    PRIMARY KEY (agent_id, day)
+  ) STRICT;
+  `,
 ];

@@ -1,13 +1,25 @@
+import type { AgentGrant } from '../contract/agent.js';
 import type { Permission, Role } from '../contract/roles.js';
 import { PERMISSIONS } from '../contract/roles.js';
+import type { Actor } from './session.js';
 
 /** The one table of who may do what (ARCHITECTURE.md, "Profiles, roles, permissions"). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: PERMISSIONS,
-  admin: ['space.list', 'space.manage', 'profile.list', 'profile.manage', 'audit.read', 'stats.read', 'index.manage', 'self.password'],
-  editor: ['memory.read', 'memory.write', 'memory.delete', 'space.list', 'stats.read', 'self.password'],
+  admin: ['space.list', 'space.manage', 'profile.list', 'profile.manage', 'audit.read', 'stats.read', 'index.manage', 'self.password', 'agent.own', 'agent.manage'],
+  editor: ['memory.read', 'memory.write', 'memory.delete', 'memory.purge', 'space.list', 'stats.read', 'self.password', 'agent.own'],
   auditor: ['audit.read', 'stats.read', 'profile.list', 'space.list', 'self.password'],
   viewer: ['memory.read', 'space.list', 'self.password'],
+};
+
+/**
+ * An agent credential may do what its grant says, in its own spaces, and list those spaces.
+ * It never purges history, manages anything or reads the audit log.
+ */
+export const AGENT_GRANT_PERMISSION: Readonly<Record<AgentGrant, Permission>> = {
+  read: 'memory.read',
+  write: 'memory.write',
+  delete: 'memory.delete',
 };
 
 /** Every service operation names the permission it needs here. */
@@ -19,7 +31,7 @@ export const OPERATION_PERMISSION = {
   memoryHistory: 'memory.read',
   updateMemory: 'memory.write',
   deleteMemory: 'memory.delete',
-  purgeMemory: 'memory.delete',
+  purgeMemory: 'memory.purge',
   createSpace: 'space.manage',
   listSpaces: 'space.list',
   grantSpace: 'space.manage',
@@ -33,20 +45,45 @@ export const OPERATION_PERMISSION = {
   verifyAudit: 'audit.read',
   stats: 'stats.read',
   reindex: 'index.manage',
+  addAgent: 'agent.own',
+  listAgents: 'agent.own',
+  pauseAgent: 'agent.own',
+  resumeAgent: 'agent.own',
+  revokeAgent: 'agent.own',
+  rotateAgent: 'agent.own',
 } as const satisfies Record<string, Permission>;
 
 export type Operation = keyof typeof OPERATION_PERMISSION;
 
+/** Operations that count against an agent's daily write quota. */
+export const WRITE_OPERATIONS: ReadonlySet<Operation> = new Set(['addMemory', 'updateMemory', 'deleteMemory']);
+
 export function roleMay(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function actorMay(actor: Actor, permission: Permission): boolean {
+  if (actor.type === 'profile') return roleMay(actor.role, permission);
+  return permission === 'space.list' || actor.grants.some((g) => AGENT_GRANT_PERMISSION[g] === permission);
 }
 
 /**
  * Profile management has one extra rule: only the owner touches the owner, and the owner
  * role is never handed out (a vault has exactly one owner).
  */
-export function mayManageProfile(actor: Role, target: Role | null, newRole: Role | null): boolean {
+export function mayManageProfile(actor: Actor, target: Role | null, newRole: Role | null): boolean {
   if (newRole === 'owner') return false;
   if (target === 'owner') return false;
-  return roleMay(actor, 'profile.manage');
+  return actorMay(actor, 'profile.manage');
+}
+
+/** Editors manage the agents they created; owner and admins manage every agent. */
+export function mayManageAgent(actor: Actor, createdBy: string): boolean {
+  if (actorMay(actor, 'agent.manage')) return true;
+  return actorMay(actor, 'agent.own') && actor.type === 'profile' && actor.id === createdBy;
+}
+
+/** A profile hands an agent only memory permissions it holds itself. */
+export function mayGrant(actor: Actor, grant: AgentGrant): boolean {
+  return actorMay(actor, AGENT_GRANT_PERMISSION[grant]);
 }

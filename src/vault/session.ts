@@ -1,3 +1,4 @@
+import type { AgentGrant } from '../contract/agent.js';
 import type { Role } from '../contract/roles.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
 import { zeroize } from '../crypto/zeroize.js';
@@ -10,10 +11,23 @@ export interface ProfileActor {
   role: Role;
 }
 
+export interface AgentActor {
+  type: 'agent';
+  id: string;
+  name: string;
+  grants: readonly AgentGrant[];
+  requestsPerMinute: number;
+  dailyWrites: number;
+  requireSigning: boolean;
+  expiresAt: number | null;
+}
+
+export type Actor = ProfileActor | AgentActor;
+
 /**
- * What an unlocked profile holds: its key pair, the space keys it could open, the vault
- * signing key if its role has one, and its in-memory index. Front doors keep the object and
- * pass it back; only the service reads inside it.
+ * What an unlocked profile or an authenticated agent holds: the space keys it could open, a
+ * profile's key pair and (by role) the vault signing key, and its in-memory index. Front
+ * doors keep the object and pass it back; only the service reads inside it.
  */
 export class Session {
   locked = false;
@@ -21,8 +35,8 @@ export class Session {
   lastSeq = 0;
 
   constructor(
-    readonly actor: ProfileActor,
-    readonly keyPair: BoxKeyPair,
+    readonly actor: Actor,
+    readonly keyPair: BoxKeyPair | null,
     readonly spaceKeys: Map<string, Uint8Array>,
     readonly signingKey: Uint8Array | null,
     readonly index: MemoryIndex,
@@ -33,7 +47,7 @@ export class Session {
   }
 
   wipe(): void {
-    zeroize(this.keyPair.secretKey, this.signingKey, ...this.spaceKeys.values());
+    zeroize(this.keyPair?.secretKey, this.signingKey, ...this.spaceKeys.values());
     this.spaceKeys.clear();
     this.index.drop();
     this.locked = true;

@@ -26,6 +26,8 @@ import {
   type SpaceInfo,
   type VaultStats,
 } from '../contract/vault.js';
+import { addAgentSchema, agentNameSchema, type AgentGrant, type AgentInfo, type AgentSelf, type AgentState, type IssuedAgent } from '../contract/agent.js';
+import { agentTokenKeys, newAgentToken, parseAgentToken, verifierMatches } from '../crypto/agent-token.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { deriveKey, newKdfParams, KDF_FLOOR, type KdfParams, type KdfPreset } from '../crypto/kdf.js';
 import {
@@ -50,9 +52,9 @@ import { appendAudit, listAudit, signCheckpoint, verifyChain, type AuditEntry, t
 import type { AuditDetails } from '../audit/mask.js';
 import type { Embedder } from '../embed/embedder.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
-import { OPERATION_PERMISSION, mayManageProfile, roleMay, type Operation } from './policy.js';
+import { OPERATION_PERMISSION, WRITE_OPERATIONS, actorMay, mayGrant, mayManageAgent, mayManageProfile, roleMay, type Operation } from './policy.js';
 import { VaultError, forbidden, invalid, notFound } from './errors.js';
-import { Session } from './session.js';
+import { Session, type AgentActor, type ProfileActor } from './session.js';
 import { openFields, sealEmbedding, sealFields, type PlainFields, type RecordPlace, type SealedFields } from './records.js';
 import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion, trigramSimilarity } from './text.js';
 import { parse } from './validate.js';
@@ -114,6 +116,22 @@ interface CurrentRow extends VersionRow {
   change_seq: number;
 }
 
+interface AgentRow {
+  id: string;
+  name: string;
+  id_hash: Buffer;
+  verifier: Buffer;
+  grants: string;
+  state: AgentState;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  requests_per_minute: number;
+  daily_writes: number;
+  require_signing: number;
+}
+
 interface AuditTrail {
   targets: string[];
   details: AuditDetails;
@@ -138,6 +156,10 @@ const REINDEX_BATCH = 32;
  */
 const HYBRID_VECTOR_WEIGHT = 0.25;
 
+/** Error codes that mean "refused" rather than "went wrong" in the audit log. */
+const REFUSALS: ReadonlySet<string> = new Set(['forbidden', 'throttled']);
+const DAY_MS = 86_400_000;
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const ms = (isoTime: string | null | undefined): number | null => (isoTime ? Date.parse(isoTime) : null);
 
@@ -149,6 +171,8 @@ const ms = (isoTime: string | null | undefined): number | null => (isoTime ? Dat
 export class VaultService {
   private readonly sessions = new Set<Session>();
   private readonly spaceNames = new Map<string, string>();
+  /** Agent sessions by agent id, kept between requests while their token stays valid. */
+  private readonly agentSessions = new Map<string, Session>();
   private nextSchema = 1;
 
   private constructor(
@@ -343,7 +367,8 @@ export class VaultService {
 
   whoami(session: Session): SessionInfo {
     this.assertUnlocked(session);
-    return { profile: session.actor.name, role: session.actor.role, spaces: this.grantedSpaceNames(session) };
+    const { actor } = profileOf(session);
+    return { profile: actor.name, role: actor.role, spaces: this.grantedSpaceNames(session) };
   }
 
   private startSession(row: ProfileRow, keyPair: BoxKeyPair): Session {
@@ -611,7 +636,7 @@ export class VaultService {
       // The owner holds every space so the vault never has a space nobody can manage.
       const owner = this.db.prepare("SELECT id, public_key FROM profiles WHERE role = 'owner'").get() as { id: string; public_key: Buffer };
       this.sealKeyTo(spaceRef(id), owner.id, owner.public_key, key);
-      if (session.actor.id !== owner.id) this.sealKeyTo(spaceRef(id), session.actor.id, session.keyPair.publicKey, key);
+      if (session.actor.id !== owner.id) this.sealKeyTo(spaceRef(id), session.actor.id, profileOf(session).keyPair.publicKey, key);
       session.spaceKeys.set(id, key);
       trail.targets.push(id);
       trail.details.space = spaceName;
@@ -621,7 +646,7 @@ export class VaultService {
 
   listSpaces(session: Session): SpaceInfo[] {
     return this.act(session, 'listSpaces', () => {
-      const seeAll = roleMay(session.actor.role, 'space.manage') || roleMay(session.actor.role, 'audit.read');
+      const seeAll = actorMay(session.actor, 'space.manage') || actorMay(session.actor, 'audit.read');
       const ids = (this.db.prepare('SELECT id FROM spaces ORDER BY name').all() as { id: string }[]).map((r) => r.id);
       return ids.filter((id) => seeAll || session.spaceKeys.has(id)).map((id) => this.spaceInfo(session, id));
     });
@@ -654,7 +679,7 @@ export class VaultService {
   async addProfile(session: Session, raw: unknown): Promise<ProfileInfo> {
     this.authorize(session, 'addProfile', []);
     const input = parse(addProfileSchema, raw);
-    if (!mayManageProfile(session.actor.role, null, input.role)) {
+    if (!mayManageProfile(session.actor, null, input.role)) {
       this.denied(session, 'addProfile', [], { role: input.role });
       throw forbidden('that role cannot be given');
     }
@@ -700,7 +725,7 @@ export class VaultService {
       const newRole = parse(roleSchema, role);
       trail.targets.push(target.id);
       trail.details = { role: newRole };
-      if (!mayManageProfile(session.actor.role, target.role, newRole)) throw forbidden('that role change is not allowed');
+      if (!mayManageProfile(session.actor, target.role, newRole)) throw forbidden('that role change is not allowed');
       this.db.prepare('UPDATE profiles SET role = ?, updated_at = ? WHERE id = ?').run(newRole, this.clock(), target.id);
       this.db.prepare('DELETE FROM sealed_keys WHERE key_ref = ? AND profile_id = ?').run(SIGNING_REF, target.id);
       if (!roleMay(newRole, 'memory.read')) this.db.prepare("DELETE FROM sealed_keys WHERE key_ref LIKE 'space:%' AND profile_id = ?").run(target.id);
@@ -714,7 +739,7 @@ export class VaultService {
       const target = this.requireProfile(parse(profileNameSchema, profile));
       trail.targets.push(target.id);
       trail.details.name = target.name;
-      if (!mayManageProfile(session.actor.role, target.role, null)) throw forbidden('the owner cannot be removed');
+      if (!mayManageProfile(session.actor, target.role, null)) throw forbidden('the owner cannot be removed');
       this.db.prepare('DELETE FROM profiles WHERE id = ?').run(target.id);
     });
   }
@@ -738,11 +763,257 @@ export class VaultService {
       this.recordFailedAttempt(row, 'changePassword', row.name);
       throw new VaultError('auth_failed', 'the current password is wrong');
     }
-    const { kdf, wrapped } = await this.wrapUnderPassword(row.id, session.keyPair.secretKey, newPassword);
+    const { kdf, wrapped } = await this.wrapUnderPassword(row.id, profileOf(session).keyPair.secretKey, newPassword);
     this.act(session, 'changePassword', (trail) => {
       trail.targets.push(row.id);
       this.db.prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, updated_at = ? WHERE id = ?').run(kdf, wrapped, this.clock(), row.id);
     });
+  }
+
+  // ---------------------------------------------------------------- agent credentials
+
+  /** Issues a token for an agent; it is returned once and only its hashes are stored. */
+  addAgent(session: Session, raw: unknown): IssuedAgent {
+    return this.act(session, 'addAgent', (trail) => {
+      const input = parse(addAgentSchema, raw);
+      trail.details = { name: input.name, grants: input.grants.join(',') };
+      const refused = input.grants.find((g) => !mayGrant(session.actor, g));
+      if (refused) throw forbidden(`this profile cannot hand out ${refused} permission it does not hold`);
+      if (this.agentByName(input.name)) throw new VaultError('conflict', 'an agent with that name exists');
+      const spaceIds = dedupe(input.spaces).map((name) => this.grantedSpaceId(session, name));
+      const id = randomUUID();
+      const now = this.clock();
+      const { token, parsed } = newAgentToken();
+      const keys = agentTokenKeys(parsed.secret);
+      try {
+        this.db
+          .prepare(
+            `INSERT INTO agents (id, name, id_hash, verifier, grants, state, created_by, created_at, expires_at,
+               requests_per_minute, daily_writes, require_signing)
+             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(id, input.name, parsed.idHash, keys.verifier, JSON.stringify(dedupe(input.grants)), session.actor.id, now,
+            input.expiresInDays === undefined ? null : now + input.expiresInDays * DAY_MS, input.requestsPerMinute, input.dailyWrites,
+            input.requireSigning ? 1 : 0);
+        this.wrapAgentKeys(session, id, spaceIds, keys.wrappingKey);
+      } finally {
+        zeroize(parsed.secret, keys.wrappingKey, keys.requestKey);
+      }
+      trail.targets.push(id, ...spaceIds);
+      return { agent: this.agentInfo(this.agentRow(id)!), token };
+    });
+  }
+
+  listAgents(session: Session): AgentInfo[] {
+    return this.act(session, 'listAgents', () =>
+      (this.db.prepare('SELECT * FROM agents ORDER BY created_at, name').all() as AgentRow[])
+        .filter((a) => mayManageAgent(session.actor, a.created_by))
+        .map((a) => this.agentInfo(a)),
+    );
+  }
+
+  pauseAgent(session: Session, name: unknown): AgentInfo {
+    return this.setAgentState(session, 'pauseAgent', name, 'paused');
+  }
+
+  resumeAgent(session: Session, name: unknown): AgentInfo {
+    return this.setAgentState(session, 'resumeAgent', name, 'active');
+  }
+
+  /** Final: a revoked agent cannot be resumed; its wrapped space keys are deleted. */
+  revokeAgent(session: Session, name: unknown): AgentInfo {
+    return this.setAgentState(session, 'revokeAgent', name, 'revoked');
+  }
+
+  /** A new token with new key material; the old one stops working at once. */
+  rotateAgent(session: Session, name: unknown): IssuedAgent {
+    const issued = this.act(session, 'rotateAgent', (trail) => {
+      const row = this.manageableAgent(session, name, trail);
+      if (row.state === 'revoked') throw new VaultError('conflict', 'a revoked agent cannot be rotated; add a new one');
+      const spaceIds = (this.db.prepare('SELECT space_id FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string }[]).map((r) => r.space_id);
+      if (spaceIds.some((id) => !session.spaceKeys.has(id))) throw forbidden('this profile does not hold every space of that agent, so it cannot rewrap them');
+      const { token, parsed } = newAgentToken();
+      const keys = agentTokenKeys(parsed.secret);
+      try {
+        this.db.prepare('UPDATE agents SET id_hash = ?, verifier = ? WHERE id = ?').run(parsed.idHash, keys.verifier, row.id);
+        this.wrapAgentKeys(session, row.id, spaceIds, keys.wrappingKey);
+      } finally {
+        zeroize(parsed.secret, keys.wrappingKey, keys.requestKey);
+      }
+      return { agent: this.agentInfo(this.agentRow(row.id)!), token };
+    });
+    this.dropAgentSession(issued.agent.id);
+    return issued;
+  }
+
+  /**
+   * Turns a presented token into an agent session. Every failure (malformed, unknown, wrong
+   * secret, paused, revoked, expired) gives the same error; the audit log keeps the reason.
+   * The session is kept while the token stays valid, so later requests skip the key unwrap.
+   */
+  authenticateAgent(token: unknown): Session {
+    const parsed = typeof token === 'string' ? parseAgentToken(token) : null;
+    const row = parsed ? (this.db.prepare('SELECT * FROM agents WHERE id_hash = ?').get(parsed.idHash) as AgentRow | undefined) : undefined;
+    const keys = parsed ? agentTokenKeys(parsed.secret) : null;
+    try {
+      const reason = !parsed ? 'malformed token' : !row || !keys ? 'unknown token' : !verifierMatches(row.verifier, keys.verifier) ? 'wrong secret' : this.agentRefusal(row);
+      if (reason || !row || !keys) {
+        if (row) this.dropAgentSession(row.id);
+        this.db.transaction(() =>
+          this.appendEvent({
+            actorType: row ? 'agent' : 'anonymous',
+            actorId: row ? row.name : 'agent-token',
+            action: 'authenticateAgent',
+            targets: row ? [row.id] : [],
+            outcome: 'failed',
+            details: { reason: reason ?? 'unknown token' },
+          }),
+        ).immediate();
+        throw new VaultError('auth_failed', 'missing, invalid or expired agent token');
+      }
+      const cached = this.agentSessions.get(row.id);
+      if (cached && !cached.locked) return cached;
+      return this.startAgentSession(row, keys.wrappingKey);
+    } finally {
+      zeroize(parsed?.secret, keys?.wrappingKey, keys?.requestKey);
+    }
+  }
+
+  /** What an agent may know about itself. */
+  agentSelf(session: Session): AgentSelf {
+    this.assertUnlocked(session);
+    const actor = agentOf(session);
+    return {
+      agent: actor.name,
+      spaces: this.grantedSpaceNames(session),
+      grants: [...actor.grants],
+      expiresAt: iso(actor.expiresAt),
+      requestsPerMinute: actor.requestsPerMinute,
+      dailyWrites: actor.dailyWrites,
+    };
+  }
+
+  /** A front door refused a request of this session (rate limit, bad signature); the log says so. */
+  recordRefusal(session: Session, action: string, reason: string): void {
+    this.db.transaction(() => this.audit(session, action, { targets: [], details: { reason } }, 'denied')).immediate();
+  }
+
+  /** A front door refused a request before anyone was authenticated (Host, Origin, token in the URL). */
+  recordAnonymousRefusal(action: string, reason: string): void {
+    this.db.transaction(() => this.appendEvent({ actorType: 'anonymous', actorId: 'http', action, targets: [], outcome: 'denied', details: { reason } })).immediate();
+  }
+
+  private setAgentState(session: Session, op: 'pauseAgent' | 'resumeAgent' | 'revokeAgent', name: unknown, state: AgentState): AgentInfo {
+    const info = this.act(session, op, (trail) => {
+      const row = this.manageableAgent(session, name, trail);
+      if (row.state === 'revoked') throw new VaultError('conflict', 'that agent is revoked');
+      this.db.prepare('UPDATE agents SET state = ? WHERE id = ?').run(state, row.id);
+      if (state === 'revoked') this.db.prepare('DELETE FROM agent_keys WHERE agent_id = ?').run(row.id);
+      return this.agentInfo(this.agentRow(row.id)!);
+    });
+    // An in-memory index detaches only outside a transaction.
+    if (state !== 'active') this.dropAgentSession(info.id);
+    return info;
+  }
+
+  private manageableAgent(session: Session, name: unknown, trail: AuditTrail): AgentRow {
+    const row = this.agentByName(parse(agentNameSchema, name));
+    // Agents of other profiles read as missing to an editor, like memories outside a space.
+    if (!row || !mayManageAgent(session.actor, row.created_by)) throw notFound('agent');
+    trail.targets.push(row.id);
+    trail.details.name = row.name;
+    return row;
+  }
+
+  private agentRefusal(row: AgentRow): string | null {
+    if (row.state !== 'active') return row.state;
+    if (row.expires_at !== null && row.expires_at <= this.clock()) return 'expired';
+    return null;
+  }
+
+  private startAgentSession(row: AgentRow, wrappingKey: Uint8Array): Session {
+    const spaceKeys = new Map<string, Uint8Array>();
+    for (const k of this.db.prepare('SELECT space_id, wrapped FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string; wrapped: Buffer }[]) {
+      try {
+        spaceKeys.set(k.space_id, unwrapSecret(wrappingKey, k.wrapped, 'agent-space', this.vaultId, row.id, k.space_id));
+      } catch {
+        throw new VaultError('integrity', 'a space key wrapped for this agent could not be opened');
+      }
+    }
+    const actor: AgentActor = {
+      type: 'agent',
+      id: row.id,
+      name: row.name,
+      grants: JSON.parse(row.grants) as AgentGrant[],
+      requestsPerMinute: row.requests_per_minute,
+      dailyWrites: row.daily_writes,
+      requireSigning: row.require_signing === 1,
+      expiresAt: row.expires_at,
+    };
+    const session = new Session(actor, null, spaceKeys, null, new MemoryIndex(this.db, `idx_${this.nextSchema++}`, this.embedder.dimensions));
+    this.sessions.add(session);
+    this.agentSessions.set(row.id, session);
+    this.db.transaction(() => {
+      this.syncIndex(session);
+      this.audit(session, 'startAgentSession', { targets: [row.id], details: {} }, 'ok');
+    }).immediate();
+    return session;
+  }
+
+  private dropAgentSession(agentId: string): void {
+    const session = this.agentSessions.get(agentId);
+    if (!session) return;
+    this.agentSessions.delete(agentId);
+    this.sessions.delete(session);
+    session.wipe();
+  }
+
+  private wrapAgentKeys(session: Session, agentId: string, spaceIds: string[], wrappingKey: Uint8Array): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO agent_keys (agent_id, space_id, wrapped) VALUES (?, ?, ?)');
+    for (const spaceId of spaceIds) put.run(agentId, spaceId, wrapSecret(wrappingKey, session.spaceKeys.get(spaceId)!, 'agent-space', this.vaultId, agentId, spaceId));
+  }
+
+  /** Counts one write against the agent's quota for the current UTC day, inside the write's transaction. */
+  private chargeWrite(actor: AgentActor): void {
+    const now = this.clock();
+    const day = new Date(now).toISOString().slice(0, 10);
+    const used = (this.db.prepare('SELECT writes FROM agent_usage WHERE agent_id = ? AND day = ?').get(actor.id, day) as { writes: number } | undefined)?.writes ?? 0;
+    if (used >= actor.dailyWrites) {
+      const retryAfterSeconds = Math.ceil((DAY_MS - (now % DAY_MS)) / 1000);
+      throw new VaultError('throttled', 'this agent has used its daily write quota', { retryAfterSeconds, details: { quota: actor.dailyWrites } });
+    }
+    this.db
+      .prepare('INSERT INTO agent_usage (agent_id, day, writes) VALUES (?, ?, 1) ON CONFLICT (agent_id, day) DO UPDATE SET writes = writes + 1')
+      .run(actor.id, day);
+  }
+
+  private agentInfo(a: AgentRow): AgentInfo {
+    const spaces = (
+      this.db.prepare('SELECT s.name FROM agent_keys k JOIN spaces s ON s.id = k.space_id WHERE k.agent_id = ? ORDER BY s.name').all(a.id) as { name: string }[]
+    ).map((r) => r.name);
+    const creator = this.profileById(a.created_by);
+    return {
+      id: a.id,
+      name: a.name,
+      spaces,
+      grants: JSON.parse(a.grants) as AgentGrant[],
+      createdBy: creator?.name ?? '(removed profile)',
+      createdAt: new Date(a.created_at).toISOString(),
+      lastUsedAt: iso(a.last_used_at),
+      expiresAt: iso(a.expires_at),
+      state: a.state === 'active' && this.agentRefusal(a) === 'expired' ? 'expired' : a.state,
+      requestsPerMinute: a.requests_per_minute,
+      dailyWrites: a.daily_writes,
+      requireSigning: a.require_signing === 1,
+    };
+  }
+
+  private agentRow(id: string): AgentRow | undefined {
+    return this.db.prepare('SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
+  }
+
+  private agentByName(name: string): AgentRow | undefined {
+    return this.db.prepare('SELECT * FROM agents WHERE name = ?').get(name) as AgentRow | undefined;
   }
 
   // ---------------------------------------------------------------- audit, stats, index
@@ -795,7 +1066,7 @@ export class VaultService {
   indexStatus(session: Session): IndexStatus {
     this.assertUnlocked(session);
     const stale = this.read(session, () => (this.staleQuery('count(*) AS n').get(...this.staleParams(session)) as { n: number }).n);
-    return { modelId: this.embedder.modelId, stale, mayReindex: roleMay(session.actor.role, OPERATION_PERMISSION.reindex) };
+    return { modelId: this.embedder.modelId, stale, mayReindex: actorMay(session.actor, OPERATION_PERMISSION.reindex) };
   }
 
   /** Re-embeds every current version in the session's spaces whose vector came from another model. */
@@ -852,9 +1123,10 @@ export class VaultService {
   private authorize(session: Session, op: Operation, targets: string[]): void {
     this.assertUnlocked(session);
     const permission = OPERATION_PERMISSION[op];
-    if (!roleMay(session.actor.role, permission)) {
+    if (!actorMay(session.actor, permission)) {
       this.denied(session, op, targets, { permission });
-      throw new VaultError('forbidden', `role ${session.actor.role} may not ${op}`, { details: { permission } });
+      const who = session.actor.type === 'profile' ? `role ${session.actor.role}` : 'this agent';
+      throw new VaultError('forbidden', `${who} may not ${op}`, { details: { permission } });
     }
   }
 
@@ -872,6 +1144,7 @@ export class VaultService {
     const indexedUpTo = session.lastSeq;
     try {
       return this.db.transaction(() => {
+        if (session.actor.type === 'agent' && WRITE_OPERATIONS.has(op)) this.chargeWrite(session.actor);
         const result = work(trail);
         this.audit(session, op, trail, 'ok');
         return result;
@@ -881,7 +1154,7 @@ export class VaultService {
       session.lastSeq = indexedUpTo;
       const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
       this.db.transaction(() =>
-        this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, error.code === 'forbidden' ? 'denied' : 'failed'),
+        this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'),
       ).immediate();
       throw error;
     }
@@ -898,6 +1171,7 @@ export class VaultService {
 
   private audit(session: Session, action: string, trail: AuditTrail, outcome: Outcome): void {
     this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action, targets: trail.targets, outcome, details: trail.details });
+    if (session.actor.type === 'agent') this.db.prepare('UPDATE agents SET last_used_at = ? WHERE id = ?').run(this.clock(), session.actor.id);
     if (session.signingKey) signCheckpoint(this.db, this.vaultId, session.signingKey, this.clock(), false);
   }
 
@@ -1171,6 +1445,17 @@ export class VaultService {
   private bumpChangeSeq(): number {
     return (this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").get() as { value: number }).value;
   }
+}
+
+/** Profile-only operations reach this after the permission check, which no agent passes. */
+function profileOf(session: Session): { actor: ProfileActor; keyPair: BoxKeyPair } {
+  if (session.actor.type !== 'profile' || !session.keyPair) throw forbidden('only a profile may do this');
+  return { actor: session.actor, keyPair: session.keyPair };
+}
+
+function agentOf(session: Session): AgentActor {
+  if (session.actor.type !== 'agent') throw forbidden('only an agent may do this');
+  return session.actor;
 }
 
 function readMeta(db: Db, key: string): unknown {

@@ -56,7 +56,7 @@ describe('unlocking', () => {
   it('a locked session can do nothing and its keys are zeroed', async () => {
     const session = await service.unlock('olivia', OWNER_PASSWORD);
     const spaceKey = [...session.spaceKeys.values()][0]!;
-    const secret = session.keyPair.secretKey;
+    const secret = session.keyPair!.secretKey;
     service.lock(session);
     expect(spaceKey.every((b) => b === 0)).toBe(true);
     expect(secret.every((b) => b === 0)).toBe(true);

@@ -14,11 +14,12 @@ const MEMORY_DELETE = ['deleteMemory', 'purgeMemory'];
 const SPACES = ['createSpace', 'grantSpace', 'revokeSpace'];
 const PROFILES = ['addProfile', 'changeRole', 'removeProfile'];
 const AUDIT = ['listAudit', 'verifyAudit'];
-const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword'];
+const AGENTS = ['addAgent', 'listAgents', 'pauseAgent', 'resumeAgent', 'revokeAgent', 'rotateAgent'];
+const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS];
 const EXPECTED: Record<Role, string[]> = {
   owner: ALL,
-  admin: [...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword'],
-  editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword'],
+  admin: [...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS],
+  editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword', ...AGENTS],
   auditor: [...AUDIT, 'stats', 'listSpaces', 'listProfiles', 'changePassword'],
   viewer: [...MEMORY_READ, 'listSpaces', 'changePassword'],
 };
@@ -42,6 +43,8 @@ describe('role x operation matrix', () => {
     }
   });
   afterAll(() => v.cleanup());
+
+  const ownerAgent = (unique: string) => v.service.addAgent(v.owner, { name: `o-${unique}`, spaces: ['default'], grants: ['read'] });
 
   /** Each operation with arguments that succeed, or fail for a reason other than the role. */
   const run = async (op: string, s: Session): Promise<unknown> => {
@@ -75,9 +78,15 @@ describe('role x operation matrix', () => {
       case 'stats': return svc.stats(s);
       case 'reindex': return svc.reindex(s);
       case 'changePassword': {
-        const current = s.actor.role === 'owner' ? OWNER_PASSWORD : PASSWORD;
+        const current = s === v.owner ? OWNER_PASSWORD : PASSWORD;
         return svc.changePassword(s, current, current);
       }
+      case 'addAgent': return svc.addAgent(s, { name: `a-${unique}`, spaces: ['default'], grants: ['read'] });
+      case 'listAgents': return svc.listAgents(s);
+      case 'pauseAgent': return svc.pauseAgent(s, ownerAgent(unique).agent.name);
+      case 'resumeAgent': return svc.resumeAgent(s, ownerAgent(unique).agent.name);
+      case 'revokeAgent': return svc.revokeAgent(s, ownerAgent(unique).agent.name);
+      case 'rotateAgent': return svc.rotateAgent(s, ownerAgent(unique).agent.name);
       default: throw new Error(`no runner for ${op}`);
     }
   };

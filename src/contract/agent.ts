@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { spaceNameSchema } from './memory.js';
+
+/** What an agent credential may be granted, per its spaces (ARCHITECTURE.md, roles table). */
+export const AGENT_GRANTS = ['read', 'write', 'delete'] as const;
+export type AgentGrant = (typeof AGENT_GRANTS)[number];
+
+export const AGENT_STATES = ['active', 'paused', 'revoked'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+export const agentNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'agent names: 1-64 letters, digits, _ . -');
+
+export const AGENT_DEFAULTS = {
+  requestsPerMinute: 120,
+  dailyWrites: 1000,
+} as const;
+
+export const addAgentSchema = z.strictObject({
+  name: agentNameSchema,
+  spaces: z.array(spaceNameSchema).min(1, 'an agent needs at least one space').max(64),
+  grants: z.array(z.enum(AGENT_GRANTS)).min(1, 'an agent needs at least one permission').max(3),
+  /** Lifetime in days from now; none means the token does not expire. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  requestsPerMinute: z.number().int().min(1).max(100_000).default(AGENT_DEFAULTS.requestsPerMinute),
+  dailyWrites: z.number().int().min(0).max(10_000_000).default(AGENT_DEFAULTS.dailyWrites),
+  /** Every HTTP request must then carry an HMAC signature, not only the bearer token. */
+  requireSigning: z.boolean().default(false),
+});
+export type AddAgentInput = z.input<typeof addAgentSchema>;
+
+export interface AgentInfo {
+  id: string;
+  name: string;
+  spaces: string[];
+  grants: AgentGrant[];
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  /** `expired` is derived from the expiry time; the stored state stays as it was. */
+  state: AgentState | 'expired';
+  requestsPerMinute: number;
+  dailyWrites: number;
+  requireSigning: boolean;
+}
+
+/** A token is shown once, when it is created or rotated. */
+export interface IssuedAgent {
+  agent: AgentInfo;
+  token: string;
+}
+
+/** What an agent learns about itself (`GET /v1/me`, MCP). */
+export interface AgentSelf {
+  agent: string;
+  spaces: string[];
+  grants: AgentGrant[];
+  expiresAt: string | null;
+  requestsPerMinute: number;
+  dailyWrites: number;
+}

@@ -1,0 +1,52 @@
+import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from './random.js';
+
+/**
+ * An agent token is `mvat_<identifier>_<secret>`: 128 random bits that name the credential
+ * and 256 random bits that never leave the agent. The vault keeps a hash of the identifier
+ * (to find the row), a verifier derived from the secret, and space keys wrapped under another
+ * key derived from the secret. The prefix lets secret scanners recognise leaked tokens.
+ */
+const TOKEN_PATTERN = /^mvat_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+
+export interface ParsedAgentToken {
+  idHash: Uint8Array;
+  secret: Uint8Array;
+}
+
+export interface AgentTokenKeys {
+  /** Stored; proves the secret without revealing it. */
+  verifier: Uint8Array;
+  /** Wraps the granted space keys. */
+  wrappingKey: Uint8Array;
+  /** Signs requests when the agent uses HMAC request signing. */
+  requestKey: Uint8Array;
+}
+
+export function newAgentToken(): { token: string; parsed: ParsedAgentToken } {
+  const id = Buffer.from(randomBytes(16)).toString('hex');
+  const secret = randomBytes(32);
+  const token = `mvat_${id}_${Buffer.from(secret).toString('base64url')}`;
+  return { token, parsed: { idHash: hashIdentifier(id), secret } };
+}
+
+export function parseAgentToken(token: string): ParsedAgentToken | null {
+  const m = TOKEN_PATTERN.exec(token);
+  if (!m) return null;
+  return { idHash: hashIdentifier(m[1]!), secret: new Uint8Array(Buffer.from(m[2]!, 'base64url')) };
+}
+
+/** The secret is already 256 random bits, so HKDF (not a slow password KDF) separates its uses. */
+export function agentTokenKeys(secret: Uint8Array): AgentTokenKeys {
+  const derive = (info: string): Uint8Array => new Uint8Array(hkdfSync('sha256', secret, 'memvault-agent-token-v1', info, 32));
+  return { verifier: derive('verifier'), wrappingKey: derive('wrap-space-keys'), requestKey: derive('sign-requests') };
+}
+
+/** Both sides are fixed-length digests, so the comparison never leaks where they differ. */
+export function verifierMatches(stored: Uint8Array, presented: Uint8Array): boolean {
+  return stored.length === presented.length && timingSafeEqual(stored, presented);
+}
+
+function hashIdentifier(id: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update('memvault-agent-id-v1').update(id).digest());
+}
