@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
-import { ERROR_CODES, type ErrorBody } from '../contract/errors.js';
-import { VaultError } from '../vault/errors.js';
+import { ERROR_CODES } from '../contract/errors.js';
+import { toErrorBody } from '../vault/errors.js';
 import { buildProgram } from './program.js';
 
 const USAGE_EXIT = 2;
@@ -16,17 +16,15 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return USAGE_EXIT;
     }
-    const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error');
-    const spec = ERROR_CODES[error.code];
+    const body = toErrorBody(err);
     if (program.opts().json) {
-      const body: ErrorBody = { code: error.code, message: error.message, ...error.extra };
       process.stderr.write(`${JSON.stringify({ error: body })}\n`);
     } else {
-      const retry = error.extra.retryAfterSeconds ? ` (retry in ${error.extra.retryAfterSeconds} s)` : '';
-      const existing = error.extra.details?.existingId ? ` (existing: ${error.extra.details.existingId})` : '';
-      process.stderr.write(`memvault: ${error.message}${retry}${existing}\n`);
+      const retry = body.retryAfterSeconds ? ` (retry in ${body.retryAfterSeconds} s)` : '';
+      const existing = body.details?.existingId ? ` (existing: ${body.details.existingId})` : '';
+      process.stderr.write(`memvault: ${body.message}${retry}${existing}\n`);
     }
-    if (error.code === 'internal' && process.env.MEMVAULT_DEBUG === '1') console.error(err);
-    return spec.exit;
+    if (body.code === 'internal' && process.env.MEMVAULT_DEBUG === '1') console.error(err);
+    return ERROR_CODES[body.code].exit;
   }
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   not_found: { http: 404, exit: 5, title: 'Not found' },
   conflict: { http: 409, exit: 1, title: 'Conflict' },
   duplicate: { http: 409, exit: 1, title: 'Duplicate memory' },
+  method_not_allowed: { http: 405, exit: 2, title: 'Method not allowed' },
   payload_too_large: { http: 413, exit: 2, title: 'Request body too large' },
   unsupported_media_type: { http: 415, exit: 2, title: 'Unsupported media type' },
   integrity: { http: 500, exit: 1, title: 'Integrity check failed' },

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../contract/errors.js';
+import type { ErrorBody, ErrorCode } from '../contract/errors.js';
 
 /**
  * The only error type the core lets out. Messages are written for users and never carry
@@ -20,3 +20,9 @@ export class VaultError extends Error {
 export const invalid = (message: string): VaultError => new VaultError('invalid_input', message);
 export const notFound = (what: string): VaultError => new VaultError('not_found', `${what} not found`);
 export const forbidden = (message = 'not allowed for this profile'): VaultError => new VaultError('forbidden', message);
+
+/** What any front door may show of any thrown value: a VaultError as it is, anything else as `internal`. */
+export function toErrorBody(err: unknown): ErrorBody {
+  const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error');
+  return { code: error.code, message: error.message, ...error.extra };
+}

@@ -1391,7 +1391,8 @@ export class VaultService {
 
   private spaceInfo(session: Session, id: string): SpaceInfo {
     const s = this.db.prepare('SELECT id, name, created_at FROM spaces WHERE id = ?').get(id) as { id: string; name: string; created_at: number };
-    const members = (
+    // Agents are not told which people share their spaces.
+    const members = session.actor.type === 'agent' ? [] : (
       this.db.prepare('SELECT p.name FROM sealed_keys k JOIN profiles p ON p.id = k.profile_id WHERE k.key_ref = ? ORDER BY p.name').all(spaceRef(id)) as {
         name: string;
       }[]

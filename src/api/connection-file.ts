@@ -1,0 +1,59 @@
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { VaultError } from '../vault/errors.js';
+
+export interface ConnectionInfo {
+  url: string;
+  host: string;
+  port: number;
+  pid: number;
+  startedAt: string;
+}
+
+/** Next to the vault, so each vault's server is found from the vault path alone. */
+export function defaultConnectionFile(vaultPath: string): string {
+  return join(dirname(vaultPath), 'run', 'server.json');
+}
+
+const ownsIt = (uid: number): boolean => process.getuid === undefined || uid === process.getuid();
+/** POSIX permissions only; Windows reports synthetic modes and is protected by the profile folder's ACL. */
+const checksModes = process.platform !== 'win32';
+
+/**
+ * Creates the folder (0700) if needed and refuses one that others can enter or that belongs to
+ * someone else, and the same for a file left from an earlier run (0600). Runs before the bind,
+ * so a bad folder stops the server before it listens.
+ */
+export function checkConnectionFolder(file: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const d = lstatSync(dir);
+  if (!d.isDirectory() || !ownsIt(d.uid) || (checksModes && (d.mode & 0o077) !== 0))
+    throw new VaultError('forbidden', `refusing to start: ${dir} must be a folder owned by you with mode 0700 (chmod 700 it)`);
+  let f;
+  try {
+    f = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (!f.isFile() || !ownsIt(f.uid) || (checksModes && (f.mode & 0o077) !== 0))
+    throw new VaultError('forbidden', `refusing to start: ${file} must be a file owned by you with mode 0600`);
+}
+
+/** Written after the bind succeeds, through a temporary file so readers never see half of it. */
+export function writeConnectionFile(file: string, info: ConnectionInfo): void {
+  checkConnectionFolder(file);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  renameSync(tmp, file);
+}
+
+/** Removes the file only if it still describes this process. */
+export function removeConnectionFile(file: string): void {
+  try {
+    const info = JSON.parse(readFileSync(file, 'utf8')) as Partial<ConnectionInfo>;
+    if (info.pid === process.pid) rmSync(file);
+  } catch {
+    // already gone or replaced by another server
+  }
+}

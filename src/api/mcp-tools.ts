@@ -1,0 +1,128 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagsSchema } from '../contract/memory.js';
+import type { Session } from '../vault/session.js';
+import type { VaultService } from '../vault/vault-service.js';
+import { toProblem } from './problem.js';
+
+export const MCP_SERVER_INFO = { name: 'memvault', version: '0.1.0' } as const;
+
+/**
+ * The MCP face of the vault for one authenticated agent. Tool results carry JSON text (and
+ * structured content) so models and programs read the same thing; errors come back as tool
+ * errors with the problem's title and detail, never internals.
+ */
+export function createMcpServer(service: VaultService, session: Session): McpServer {
+  const server = new McpServer(MCP_SERVER_INFO, {
+    instructions:
+      'Memvault is your long-term memory. Call `recall` before answering questions that may depend on earlier conversations, ' +
+      'and `remember` to store durable facts, preferences and decisions (one self-contained statement per memory).',
+  });
+
+  server.registerTool(
+    'remember',
+    {
+      title: 'Remember',
+      description:
+        'Store one durable memory: a fact, preference, decision or episode worth recalling later. Write it as a self-contained ' +
+        'sentence ("The user prefers pnpm over npm"). Near-duplicates of an existing memory are refused with its id; update that one instead.',
+      inputSchema: {
+        content: contentSchema.describe(`The memory itself, up to ${LIMITS.contentBytes} bytes`),
+        kind: kindSchema.optional().describe('fact, preference, episode, note (default) or another lowercase slug'),
+        tags: tagsSchema.optional().describe('Short labels for filtering, e.g. ["project-x", "tooling"]'),
+        space: spaceNameSchema.optional().describe('Space to store it in (default: your first space; see list_spaces)'),
+        importance: z.number().min(0).max(1).optional().describe('0 to 1, default 0.5'),
+      },
+      annotations: { destructiveHint: false, idempotentHint: false },
+    },
+    async (args) => run(async () => service.addMemory(session, args)),
+  );
+
+  server.registerTool(
+    'recall',
+    {
+      title: 'Recall',
+      description:
+        'Search memories by meaning and keywords (hybrid by default). Returns the best matches with their ids, scores, tags and spaces.',
+      inputSchema: {
+        query: z.string().min(1).max(LIMITS.queryChars).describe('What to look for, in natural language or keywords'),
+        k: z.number().int().min(1).max(LIMITS.maxK).optional().describe(`How many results (default 10, at most ${LIMITS.maxK})`),
+        mode: z.enum(SEARCH_MODES).optional().describe('hybrid (default), vector (meaning only) or keyword (exact words)'),
+        spaces: z.array(spaceNameSchema).max(64).optional().describe('Only these spaces'),
+        tags: z.array(z.string()).max(16).optional().describe('Only memories carrying all these tags'),
+        kinds: z.array(kindSchema).max(16).optional().describe('Only these kinds'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ query, ...rest }) => run(async () => ({ items: await service.searchMemories(session, { text: query, ...rest }) })),
+  );
+
+  server.registerTool(
+    'get',
+    {
+      title: 'Get memory',
+      description: 'Read one memory by id, with its tags, kind, space and version.',
+      inputSchema: { id: memoryIdSchema.describe('Memory id, as returned by remember or recall') },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ id }) => run(() => service.getMemory(session, id)),
+  );
+
+  server.registerTool(
+    'update',
+    {
+      title: 'Update memory',
+      description: 'Correct or refine a memory. Only the fields given change; the previous version is kept in its history.',
+      inputSchema: {
+        id: memoryIdSchema.describe('Memory id'),
+        content: contentSchema.optional().describe('New text'),
+        tags: tagsSchema.optional().describe('New tags (replaces the old list)'),
+        kind: kindSchema.optional(),
+        importance: z.number().min(0).max(1).optional(),
+        state: z.enum(['active', 'archived']).optional().describe('archived memories are left out of recall by default'),
+      },
+      annotations: { destructiveHint: false, idempotentHint: true },
+    },
+    async (args) => run(async () => service.updateMemory(session, args)),
+  );
+
+  server.registerTool(
+    'forget',
+    {
+      title: 'Forget memory',
+      description: 'Delete a memory that is wrong or no longer wanted. It stops appearing in recall and get.',
+      inputSchema: { id: memoryIdSchema.describe('Memory id') },
+      annotations: { destructiveHint: true, idempotentHint: true },
+    },
+    async ({ id }) =>
+      run(() => {
+        service.deleteMemory(session, id);
+        return { forgotten: id };
+      }),
+  );
+
+  server.registerTool(
+    'list_spaces',
+    {
+      title: 'List spaces',
+      description: 'The spaces this agent may use, and what it may do in them (read, write, delete).',
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
+    async () => run(() => service.agentSelf(session)),
+  );
+
+  return server;
+}
+
+async function run(work: () => unknown): Promise<CallToolResult> {
+  try {
+    const result = (await work()) as Record<string, unknown>;
+    return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
+  } catch (err) {
+    const p = toProblem(err);
+    const extra = p.details?.existingId ? ` (existing memory: ${String(p.details.existingId)})` : '';
+    return { isError: true, content: [{ type: 'text', text: `${p.title}: ${p.detail}${extra}` }] };
+  }
+}

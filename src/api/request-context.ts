@@ -1,0 +1,17 @@
+import type { FastifyRequest } from 'fastify';
+import type { Session } from '../vault/session.js';
+import { VaultError } from '../vault/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated agent's session; null before auth and on the public health route. */
+    agentSession: Session | null;
+    /** Hex SHA-256 of the body bytes as received (of the empty string without a body). */
+    bodySha256: string;
+  }
+}
+
+export function sessionOf(req: FastifyRequest): Session {
+  if (!req.agentSession) throw new VaultError('auth_failed', 'missing, invalid or expired agent token');
+  return req.agentSession;
+}

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { addMemorySchema, kindSchema, LIMITS, MEMORY_STATES, memoryIdSchema, searchSchema, spaceNameSchema, tagSchema, updateMemorySchema } from '../contract/memory.js';
+import type { VaultService } from '../vault/vault-service.js';
+import { sessionOf } from './request-context.js';
+
+/** Repeated query parameters or comma-separated values, as agents write them either way. */
+const listParam = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s.length > 0))
+    .pipe(z.array(item).max(64))
+    .optional();
+
+const listQuerySchema = z.strictObject({
+  space: listParam(spaceNameSchema),
+  kind: listParam(kindSchema),
+  tag: listParam(tagSchema),
+  state: listParam(z.enum(MEMORY_STATES)),
+  source: z.string().min(1).max(LIMITS.sourceChars).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.listLimit).default(50),
+  cursor: z.string().max(256).optional(),
+});
+
+const idParams = z.strictObject({ id: memoryIdSchema });
+const patchSchema = updateMemorySchema.omit({ id: true });
+
+const BEARER = [{ bearerAuth: [] }];
+
+/**
+ * REST under /v1. Each route validates its input against the contract schema, then hands the
+ * caller's session and the input to one service method; the service validates again.
+ */
+export function registerRestRoutes(app: FastifyInstance, service: VaultService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/v1/health', { schema: { summary: 'Liveness check; the only route without a token', tags: ['meta'] } }, () => ({ status: 'ok', api: 'v1' }));
+
+  r.get('/v1/me', { schema: { summary: 'The calling agent: its spaces, grants, limits and expiry', tags: ['meta'], security: BEARER } }, (req) =>
+    service.agentSelf(sessionOf(req)),
+  );
+
+  r.get('/v1/spaces', { schema: { summary: "The caller's spaces", tags: ['spaces'], security: BEARER } }, (req) => ({
+    items: service.listSpaces(sessionOf(req)).map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, memories: s.memories })),
+  }));
+
+  r.post(
+    '/v1/memories',
+    { schema: { summary: 'Remember: store a memory (409 with details.existingId if a near-identical one exists)', tags: ['memories'], security: BEARER, body: addMemorySchema } },
+    async (req, reply) => {
+      const memory = await service.addMemory(sessionOf(req), req.body);
+      return reply.code(201).header('location', `/v1/memories/${memory.id}`).send(memory);
+    },
+  );
+
+  r.get('/v1/memories', { schema: { summary: 'List memories, newest first, with a cursor', tags: ['memories'], security: BEARER, querystring: listQuerySchema } }, (req) => {
+    const q = req.query;
+    return service.listMemories(sessionOf(req), {
+      spaces: q.space,
+      kinds: q.kind,
+      tags: q.tag,
+      states: q.state,
+      source: q.source,
+      since: q.since,
+      until: q.until,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
+  });
+
+  r.get('/v1/memories/:id', { schema: { summary: 'One memory', tags: ['memories'], security: BEARER, params: idParams } }, (req) =>
+    service.getMemory(sessionOf(req), req.params.id),
+  );
+
+  r.patch('/v1/memories/:id', { schema: { summary: 'Change a memory; a new version is kept', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema } }, (req) =>
+    service.updateMemory(sessionOf(req), { ...req.body, id: req.params.id }),
+  );
+
+  r.delete('/v1/memories/:id', { schema: { summary: 'Forget a memory (its history stays until an owner purges it)', tags: ['memories'], security: BEARER, params: idParams } }, async (req, reply) => {
+    service.deleteMemory(sessionOf(req), req.params.id);
+    return reply.code(204).send();
+  });
+
+  r.get('/v1/memories/:id/history', { schema: { summary: 'Every version of a memory', tags: ['memories'], security: BEARER, params: idParams } }, (req) => ({
+    items: service.memoryHistory(sessionOf(req), req.params.id),
+  }));
+
+  r.post('/v1/search', { schema: { summary: 'Recall: hybrid, vector or keyword search with filters', tags: ['memories'], security: BEARER, body: searchSchema } }, async (req) => ({
+    items: await service.searchMemories(sessionOf(req), req.body),
+  }));
+}

@@ -1,0 +1,264 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { zeroize } from '../crypto/zeroize.js';
+import { VaultError } from '../vault/errors.js';
+import type { VaultService } from '../vault/vault-service.js';
+import { checkConnectionFolder, removeConnectionFile, writeConnectionFile } from './connection-file.js';
+import { FailureThrottle } from './failure-throttle.js';
+import { parseJsonBody, sha256Hex } from './json-body.js';
+import { allowedHosts, allowedOrigins, checkPort, DEFAULT_PORT, loopbackAddress } from './loopback.js';
+import { createMcpServer } from './mcp-tools.js';
+import { PROBLEM_CONTENT_TYPE, problemFromBody, toProblem } from './problem.js';
+import { bearerToken, guardRequest, type GuardConfig } from './request-guards.js';
+import { sessionOf } from './request-context.js';
+import { registerRestRoutes } from './rest-routes.js';
+import { NonceCache, requestKeyOf, SIGNATURE_HEADERS, verifySignature } from './signing.js';
+
+export interface ServerLimits {
+  /** Largest accepted request body; larger ones get 413 and the connection is closed. */
+  bodyBytes: number;
+  /** Time allowed to send all request headers (slow-header clients are cut off). */
+  headersTimeoutMs: number;
+  /** Time allowed for a whole request. */
+  requestTimeoutMs: number;
+  /** How often Node checks the two timeouts above. */
+  timeoutCheckMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 256 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000 };
+
+export interface ServerOptions {
+  service: VaultService;
+  host?: string;
+  port?: number;
+  /** Where to write port, pid and start time; null writes none (tests that run many servers). */
+  connectionFile: string | null;
+  limits?: Partial<ServerLimits>;
+  /** Epoch milliseconds, for signature windows and throttles. */
+  clock?: () => number;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+const AUTH_FAILED = 'missing, invalid or expired agent token';
+const EMPTY_SHA256 = sha256Hex('');
+
+/**
+ * The loopback API: REST under /v1, MCP at /mcp, OpenAPI at /openapi.json. It only
+ * translates; every rule about memories, agents and grants lives in the vault service.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { service } = options;
+  const address = loopbackAddress(options.host ?? '127.0.0.1');
+  const requestedPort = checkPort(options.port ?? DEFAULT_PORT);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const clock = options.clock ?? Date.now;
+  if (options.connectionFile) checkConnectionFolder(options.connectionFile);
+
+  const hosts = new Set<string>();
+  const origins = new Set<string>();
+  const guards: GuardConfig = { hosts, origins };
+  const failures = new FailureThrottle();
+  const nonces = new NonceCache();
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckMs },
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    exposeHeadRoutes: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('agentSession', null);
+  app.decorateRequest('bodySha256', EMPTY_SHA256);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    try {
+      const parsed = parseJsonBody(body as string);
+      req.bodySha256 = parsed.sha256;
+      done(null, parsed.value);
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req) => {
+    try {
+      guardRequest(req.raw, guards);
+    } catch (err) {
+      service.recordAnonymousRefusal('httpRequest', (err as Error).message);
+      throw err;
+    }
+    if (req.method === 'GET' && req.routeOptions.url === '/v1/health') return;
+    authenticate(req);
+  });
+
+  app.addHook('preHandler', async (req) => checkSignature(req));
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
+  });
+
+  app.setErrorHandler((err, _req, reply) => {
+    const problem = toProblem(err);
+    if (problem.code === 'internal' && process.env.MEMVAULT_DEBUG === '1') console.error(err);
+    if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
+    if (problem.code === 'payload_too_large') reply.header('connection', 'close');
+    if (problem.code === 'method_not_allowed') reply.header('allow', 'POST');
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problemFromBody({ code: 'not_found', message: 'no such route' })));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Memvault loopback API',
+        version: '1.0.0',
+        description: 'Memories for local agents. Every route but GET /v1/health needs `Authorization: Bearer <agent token>`. Errors are RFC 9457 problem+json.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agent token from `memvault agent add`' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    keyGenerator: (req) => req.agentSession?.actor.id ?? 'public',
+    allowList: (req) => req.agentSession === null,
+    max: (req) => (req.agentSession?.actor.type === 'agent' ? req.agentSession.actor.requestsPerMinute : 1),
+    enableDraftSpec: true,
+    onExceeded: (req) => {
+      if (req.agentSession) service.recordRefusal(req.agentSession, 'rateLimit', 'requests per minute exceeded');
+    },
+    errorResponseBuilder: (_req, ctx) => new VaultError('throttled', 'this agent is over its request rate limit', { retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)) }),
+  });
+
+  registerRestRoutes(app, service);
+  registerMcpRoute(app, service);
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  await app.listen({ host: address, port: requestedPort });
+  const port = (app.server.address() as AddressInfo).port;
+  for (const h of allowedHosts(address, port)) hosts.add(h);
+  for (const o of allowedOrigins(address, port)) origins.add(o);
+  const url = `http://${address === '::1' ? '[::1]' : address}:${port}`;
+  try {
+    if (options.connectionFile) writeConnectionFile(options.connectionFile, { url, host: address, port, pid: process.pid, startedAt: new Date(clock()).toISOString() });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+
+  return {
+    url,
+    host: address,
+    port,
+    async close() {
+      if (options.connectionFile) removeConnectionFile(options.connectionFile);
+      await app.close();
+    },
+  };
+
+  function authenticate(req: FastifyRequest): void {
+    const client = req.socket.remoteAddress ?? 'unknown';
+    try {
+      req.agentSession = service.authenticateAgent(bearerToken(req.raw));
+    } catch (err) {
+      if (err instanceof VaultError && err.code === 'auth_failed') refuseFailure(client);
+      throw err;
+    }
+  }
+
+  /** Counts a failed credential; past the free attempts, the client is told to wait. */
+  function refuseFailure(client: string): void {
+    const now = clock();
+    const wait = failures.retryAfterSeconds(client, now);
+    failures.recordFailure(client, now);
+    if (wait > 0) throw new VaultError('throttled', 'too many failed authentication attempts; wait before trying again', { retryAfterSeconds: wait });
+  }
+
+  function checkSignature(req: FastifyRequest): void {
+    const session = req.agentSession;
+    if (!session || session.actor.type !== 'agent') return;
+    const header = (name: string): string | undefined => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    if (header(SIGNATURE_HEADERS.signature) === undefined && !session.actor.requireSigning) return;
+    const key = requestKeyOf(bearerToken(req.raw) ?? '');
+    if (!key) throw new VaultError('auth_failed', AUTH_FAILED);
+    const check = verifySignature(
+      key,
+      {
+        method: req.method,
+        url: req.raw.url ?? '/',
+        host: req.headers.host ?? '',
+        bodySha256: req.bodySha256,
+        timestamp: header(SIGNATURE_HEADERS.timestamp),
+        nonce: header(SIGNATURE_HEADERS.nonce),
+        signature: header(SIGNATURE_HEADERS.signature),
+      },
+      Math.floor(clock() / 1000),
+      nonces,
+      session.actor.id,
+    );
+    zeroize(key);
+    if (!check.ok) {
+      service.recordRefusal(session, 'verifySignature', check.reason);
+      refuseFailure(req.socket.remoteAddress ?? 'unknown');
+      throw new VaultError('auth_failed', AUTH_FAILED);
+    }
+  }
+}
+
+/**
+ * Streamable HTTP in stateless mode: each POST gets a fresh MCP server bound to the caller's
+ * session, so no MCP session outlives its request and the same auth runs every time.
+ */
+function registerMcpRoute(app: FastifyInstance, service: VaultService): void {
+  app.post('/mcp', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
+    const server = createMcpServer(service, sessionOf(req));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    reply.hijack();
+    for (const [name, value] of Object.entries({ ...reply.getHeaders(), ...SECURITY_HEADERS })) if (value !== undefined) reply.raw.setHeader(name, value);
+    reply.raw.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req.raw, reply.raw, req.body);
+  });
+  app.route({
+    method: ['GET', 'DELETE'],
+    url: '/mcp',
+    schema: { hide: true },
+    handler: () => {
+      throw new VaultError('method_not_allowed', 'this MCP endpoint is stateless: POST JSON-RPC messages to it');
+    },
+  });
+}

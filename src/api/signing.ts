@@ -1,0 +1,103 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { agentTokenKeys, parseAgentToken } from '../crypto/agent-token.js';
+import { zeroize } from '../crypto/zeroize.js';
+import { sha256Hex } from './json-body.js';
+
+/**
+ * Optional HMAC request signing. The key is derived from the token's secret, so a captured
+ * request cannot be changed or replayed: the signature covers method, path, query, host, a
+ * hash of the body, a timestamp and a single-use nonce.
+ */
+export const SIGNATURE_HEADERS = {
+  timestamp: 'memvault-timestamp',
+  nonce: 'memvault-nonce',
+  signature: 'memvault-signature',
+} as const;
+
+export const SIGNATURE_WINDOW_SECONDS = 300;
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+export interface SignedParts {
+  method: string;
+  /** Path and query exactly as sent, e.g. `/v1/memories?limit=5`. */
+  url: string;
+  host: string;
+  bodySha256: string;
+  timestamp: string;
+  nonce: string;
+}
+
+export function canonicalRequest(p: SignedParts): string {
+  const q = p.url.indexOf('?');
+  const path = q < 0 ? p.url : p.url.slice(0, q);
+  const query = q < 0 ? '' : p.url.slice(q + 1);
+  return ['memvault-v1', p.method.toUpperCase(), path, query, p.host.toLowerCase(), p.bodySha256, p.timestamp, p.nonce].join('\n');
+}
+
+/** The request key of a token; null for a malformed token. */
+export function requestKeyOf(token: string): Uint8Array | null {
+  const parsed = parseAgentToken(token);
+  if (!parsed) return null;
+  const keys = agentTokenKeys(parsed.secret);
+  zeroize(parsed.secret, keys.verifier, keys.wrappingKey);
+  return keys.requestKey;
+}
+
+export function signatureOf(requestKey: Uint8Array, parts: SignedParts): string {
+  return createHmac('sha256', requestKey).update(canonicalRequest(parts)).digest('hex');
+}
+
+/** For clients: the three headers that sign one request. */
+export function signRequest(
+  token: string,
+  request: { method: string; url: string; host: string; body?: string },
+  now = Date.now(),
+): Record<string, string> {
+  const key = requestKeyOf(token);
+  if (!key) throw new Error('not a Memvault agent token');
+  const timestamp = String(Math.floor(now / 1000));
+  const nonce = randomBytes(18).toString('base64url');
+  const signature = signatureOf(key, { method: request.method, url: request.url, host: request.host, bodySha256: sha256Hex(request.body ?? ''), timestamp, nonce });
+  zeroize(key);
+  return { [SIGNATURE_HEADERS.timestamp]: timestamp, [SIGNATURE_HEADERS.nonce]: nonce, [SIGNATURE_HEADERS.signature]: signature };
+}
+
+/** Remembers nonces for the length of the window, per agent, so each is accepted once. */
+export class NonceCache {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly maxEntries = 100_000) {}
+
+  /** False if the nonce was already used (or the cache is full of live nonces). */
+  claim(agentId: string, nonce: string, nowSeconds: number): boolean {
+    const key = `${agentId}\n${nonce}`;
+    if (this.seen.has(key)) return false;
+    if (this.seen.size >= this.maxEntries) this.evictExpired(nowSeconds);
+    if (this.seen.size >= this.maxEntries) return false;
+    this.seen.set(key, nowSeconds + 2 * SIGNATURE_WINDOW_SECONDS);
+    return true;
+  }
+
+  private evictExpired(nowSeconds: number): void {
+    for (const [key, expires] of this.seen) if (expires <= nowSeconds) this.seen.delete(key);
+  }
+}
+
+export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+
+export function verifySignature(
+  requestKey: Uint8Array,
+  parts: Omit<SignedParts, 'timestamp' | 'nonce'> & { timestamp?: string; nonce?: string; signature?: string },
+  nowSeconds: number,
+  nonces: NonceCache,
+  agentId: string,
+): SignatureCheck {
+  const { timestamp, nonce, signature } = parts;
+  if (!timestamp || !nonce || !signature) return { ok: false, reason: 'signature headers missing' };
+  if (!/^\d{1,12}$/.test(timestamp) || !NONCE_PATTERN.test(nonce) || !/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed signature headers' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_WINDOW_SECONDS) return { ok: false, reason: 'stale signature timestamp' };
+  const expected = Buffer.from(signatureOf(requestKey, { ...parts, timestamp, nonce }), 'hex');
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { ok: false, reason: 'bad signature' };
+  if (!nonces.claim(agentId, nonce, nowSeconds)) return { ok: false, reason: 'replayed nonce' };
+  return { ok: true };
+}
