@@ -126,7 +126,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const problem = toProblem(err);
     if (problem.code === 'internal' && process.env.MEMVAULT_DEBUG === '1') console.error(err);
     if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
-    if (problem.code === 'payload_too_large') reply.header('connection', 'close');
     if (problem.code === 'method_not_allowed') reply.header('allow', 'POST');
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
@@ -162,7 +161,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerMcpRoute(app, service);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  await app.listen({ host: address, port: requestedPort });
+  try {
+    await app.listen({ host: address, port: requestedPort });
+  } catch (err) {
+    await app.close();
+    if ((err as { code?: string }).code === 'EADDRINUSE') throw new VaultError('conflict', `port ${requestedPort} is in use; pass --port 0 for any free port or choose another`);
+    throw err;
+  }
   const port = (app.server.address() as AddressInfo).port;
   for (const h of allowedHosts(address, port)) hosts.add(h);
   for (const o of allowedOrigins(address, port)) origins.add(o);

@@ -1,30 +1,15 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { SEARCH_MODES, MEMORY_STATES, type MemoryFilter } from '../contract/memory.js';
 import { ROLES } from '../contract/roles.js';
 import { VaultService } from '../vault/vault-service.js';
+import { registerAgentCommands } from './agent-commands.js';
+import { collect, int, json, num } from './args.js';
 import { runDoctor } from './doctor.js';
+import { registerServerCommands } from './server-commands.js';
 import { kdfPreset, openVault, progressPrinter, secrets, vaultPath, withSession, type GlobalOptions } from './context.js';
 import { hitLine, memoryBlock, memoryLine, printJson, printLine, table } from './output.js';
-
-const int = (value: string): number => {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
-  return Number(value);
-};
-const num = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('not a number');
-  return n;
-};
-const json = (value: string): unknown => {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new InvalidArgumentError('not valid JSON');
-  }
-};
-const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').filter(Boolean)];
 
 interface FilterFlags {
   space?: string[];
@@ -400,5 +385,7 @@ export function buildProgram(): Command {
       if (!report.ok) process.exitCode = 1;
     });
 
+  registerAgentCommands(program, g);
+  registerServerCommands(program, g);
   return program;
 }

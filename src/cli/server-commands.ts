@@ -1,0 +1,72 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { lstatSync, readFileSync } from 'node:fs';
+import { defaultConnectionFile } from '../api/connection-file.js';
+import { DEFAULT_PORT } from '../api/loopback.js';
+import { serveMcpOverStdio } from '../api/mcp-stdio.js';
+import { startServer } from '../api/server.js';
+import { VaultError } from '../vault/errors.js';
+import { openVault, vaultPath, type GlobalOptions } from './context.js';
+import { printJson } from './output.js';
+
+const port = (value: string): number => {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return Number(value);
+};
+
+/** The token never comes from an argument, which every user on the machine can read in the process list. */
+function agentToken(tokenFile: string | undefined): string {
+  if (tokenFile) {
+    const st = lstatSync(tokenFile, { throwIfNoEntry: false });
+    if (!st?.isFile()) throw new VaultError('invalid_input', 'the token file does not exist');
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) throw new VaultError('forbidden', 'the token file must not be readable by others (chmod 600 it)');
+    return readFileSync(tokenFile, 'utf8').trim();
+  }
+  const fromEnv = process.env.MEMVAULT_TOKEN;
+  if (fromEnv) return fromEnv.trim();
+  throw new VaultError('invalid_input', 'set MEMVAULT_TOKEN or pass --token-file with an agent token');
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** `memvault serve` and `memvault mcp`: the front doors for agents. No profile password is needed. */
+export function registerServerCommands(program: Command, g: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description(`run the loopback API (REST /v1, MCP /mcp) for agents on 127.0.0.1:${DEFAULT_PORT}`)
+    .option('--port <n>', `port (default ${DEFAULT_PORT}; 0 picks a free one)`, port, DEFAULT_PORT)
+    .option('--host <address>', 'loopback address to bind: 127.0.0.1 or ::1', '127.0.0.1')
+    .option('--connection-file <path>', 'where to write port, pid and start time (default: run/server.json next to the vault)')
+    .action(async (o: { port: number; host: string; connectionFile?: string }) => {
+      const path = vaultPath(g());
+      const service = await openVault(g());
+      const connectionFile = o.connectionFile ?? defaultConnectionFile(path);
+      try {
+        const server = await startServer({ service, host: o.host, port: o.port, connectionFile });
+        if (g().json) printJson({ url: server.url, port: server.port, pid: process.pid, connectionFile });
+        else process.stdout.write(`Memvault API listening on ${server.url} (MCP: ${server.url}/mcp)\nConnection file: ${connectionFile}\nPress Ctrl+C to stop.\n`);
+        await untilSignal();
+        await server.close();
+      } finally {
+        service.close();
+      }
+    });
+
+  program
+    .command('mcp')
+    .description('serve one agent over MCP stdio (token from MEMVAULT_TOKEN or --token-file)')
+    .option('--token-file <path>', 'file holding the agent token (mode 0600)')
+    .action(async (o: { tokenFile?: string }) => {
+      const token = agentToken(o.tokenFile);
+      const service = await openVault(g());
+      try {
+        await serveMcpOverStdio(service, token);
+      } finally {
+        service.close();
+      }
+    });
+}
