@@ -27,9 +27,11 @@ export interface ServerLimits {
   requestTimeoutMs: number;
   /** How often Node checks the two timeouts above. */
   timeoutCheckMs: number;
+  /** Failed credentials per client per minute before its failing requests get 429. */
+  authFailuresPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 256 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000 };
+export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 256 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000, authFailuresPerMinute: 10 };
 
 export interface ServerOptions {
   service: VaultService;
@@ -76,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hosts = new Set<string>();
   const origins = new Set<string>();
   const guards: GuardConfig = { hosts, origins };
-  const failures = new FailureThrottle();
+  const failures = new FailureThrottle(limits.authFailuresPerMinute);
   const nonces = new NonceCache();
 
   const app = Fastify({

@@ -6,7 +6,6 @@ import { serveMcpOverStdio } from '../api/mcp-stdio.js';
 import { startServer } from '../api/server.js';
 import { VaultError } from '../vault/errors.js';
 import { openVault, vaultPath, type GlobalOptions } from './context.js';
-import { printJson } from './output.js';
 
 const port = (value: string): number => {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
@@ -47,7 +46,8 @@ export function registerServerCommands(program: Command, g: () => GlobalOptions)
       const connectionFile = o.connectionFile ?? defaultConnectionFile(path);
       try {
         const server = await startServer({ service, host: o.host, port: o.port, connectionFile });
-        if (g().json) printJson({ url: server.url, port: server.port, pid: process.pid, connectionFile });
+        // One line, so a supervisor can read it before the server's lifetime ends.
+        if (g().json) process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, pid: process.pid, connectionFile })}\n`);
         else process.stdout.write(`Memvault API listening on ${server.url} (MCP: ${server.url}/mcp)\nConnection file: ${connectionFile}\nPress Ctrl+C to stop.\n`);
         await untilSignal();
         await server.close();
