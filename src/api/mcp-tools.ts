@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagsSchema } from '../contract/memory.js';
+import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema } from '../contract/memory.js';
 import type { Session } from '../vault/session.js';
 import type { VaultService } from '../vault/vault-service.js';
 import { toProblem } from './problem.js';
@@ -50,7 +50,7 @@ export function createMcpServer(service: VaultService, session: Session): McpSer
         k: z.number().int().min(1).max(LIMITS.maxK).optional().describe(`How many results (default 10, at most ${LIMITS.maxK})`),
         mode: z.enum(SEARCH_MODES).optional().describe('hybrid (default), vector (meaning only) or keyword (exact words)'),
         spaces: z.array(spaceNameSchema).max(64).optional().describe('Only these spaces'),
-        tags: z.array(z.string()).max(16).optional().describe('Only memories carrying all these tags'),
+        tags: z.array(tagSchema).max(16).optional().describe('Only memories carrying all these tags'),
         kinds: z.array(kindSchema).max(16).optional().describe('Only these kinds'),
       },
       annotations: { readOnlyHint: true },

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/api/server.js';
 import { rawRequest, startTestServer, type TestServer } from '../support/server.js';
+import { createTestVault } from '../support/vault.js';
 
 describe('requests are checked before auth and before the body is read', () => {
   let t: TestServer;
@@ -123,5 +125,22 @@ describe('requests are checked before auth and before the body is read', () => {
     const refused = t.v.service.listAudit(t.v.owner, { action: 'httpRequest', outcome: 'denied', limit: 1000 });
     expect(refused.length).toBeGreaterThan(5);
     expect(JSON.stringify(refused)).not.toContain(token.slice(5));
+  });
+});
+
+describe('the IPv6 loopback, when asked for', () => {
+  it('binds ::1 and answers only to [::1] and localhost with its port', async () => {
+    const v = await createTestVault();
+    const server = await startServer({ service: v.service, host: '::1', port: 0, connectionFile: null });
+    try {
+      expect(server.url).toBe(`http://[::1]:${server.port}`);
+      const asHost = async (host: string) => (await rawRequest(server.port, `GET /v1/health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, 500, '::1')).status;
+      expect(await asHost(`[::1]:${server.port}`)).toBe(200);
+      expect(await asHost(`localhost:${server.port}`)).toBe(200);
+      expect(await asHost(`127.0.0.1:${server.port}`)).toBe(403);
+    } finally {
+      await server.close();
+      v.cleanup();
+    }
   });
 });

@@ -48,9 +48,9 @@ export interface RawResponse {
  * Sends bytes exactly as given, for what fetch will not send (two Host headers, no Host, a
  * body larger than its Content-Length says). Resolves when the server closes or goes quiet.
  */
-export function rawRequest(port: number, text: string, quietMs = 500): Promise<RawResponse> {
+export function rawRequest(port: number, text: string, quietMs = 500, address = '127.0.0.1'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, address);
     let data = '';
     let timer: NodeJS.Timeout | undefined;
     const finish = (closed: boolean) => {
