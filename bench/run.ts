@@ -8,12 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startServer } from '../src/api/server.js';
 import { VaultService } from '../src/vault/vault-service.js';
 import { defaultEmbedder } from '../src/embed/use-lite.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const DIMS = 512;
 const QUERIES = 50;
+const REQUESTS = 500;
 const dir = mkdtempSync(join(tmpdir(), 'memvault-bench-'));
 const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango'.split(' ');
 
@@ -86,6 +90,34 @@ const vaultKeyword = await time(async () => {
   for (const q of kw) await created.service.searchMemories(session, { text: q, mode: 'keyword', k: 10 });
 });
 results.push({ what: 'keyword search k=10', baseline: 'FTS5 query alone', baselineMs: plainKeyword / QUERIES, memvaultMs: vaultKeyword / QUERIES, unit: 'per query' });
+
+// Loopback API: the same requests against a bare node:http server (the floor for one
+// keep-alive connection), and search over HTTP against the same search in-process.
+const bare = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+const bareMs = await time(async () => {
+  for (let i = 0; i < REQUESTS; i++) await (await fetch(bareUrl)).text();
+});
+bare.close();
+const { token } = created.service.addAgent(session, { name: 'bench', spaces: ['default'], grants: ['read'], requestsPerMinute: 100_000 });
+const api = await startServer({ service: created.service, port: 0, connectionFile: null });
+const auth = { authorization: `Bearer ${token}` };
+const someId = created.service.listMemories(session, { limit: 1 }).items[0]!.id;
+const healthMs = await time(async () => {
+  for (let i = 0; i < REQUESTS; i++) await (await fetch(`${api.url}/v1/health`)).text();
+});
+results.push({ what: 'HTTP GET, no auth (/v1/health)', baseline: 'bare node:http', baselineMs: bareMs / REQUESTS, memvaultMs: healthMs / REQUESTS, unit: 'per request' });
+const byIdMs = await time(async () => {
+  for (let i = 0; i < REQUESTS; i++) await (await fetch(`${api.url}/v1/memories/${someId}`, { headers: auth })).text();
+});
+results.push({ what: 'HTTP GET memory by id, token auth', baseline: 'bare node:http', baselineMs: bareMs / REQUESTS, memvaultMs: byIdMs / REQUESTS, unit: 'per request' });
+const httpSearchMs = await time(async () => {
+  for (const q of queries)
+    await (await fetch(`${api.url}/v1/search`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ vector: q, mode: 'vector', k: 10 }) })).text();
+});
+results.push({ what: 'vector search k=10 over HTTP', baseline: 'same search in-process', baselineMs: vaultVector / QUERIES, memvaultMs: httpSearchMs / QUERIES, unit: 'per query' });
+await api.close();
 
 const embedder = defaultEmbedder();
 await embedder.embed(['warm up']);
