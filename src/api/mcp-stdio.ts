@@ -3,12 +3,12 @@ import type { VaultService } from '../vault/vault-service.js';
 import { createMcpServer } from './mcp-tools.js';
 
 /**
- * Serves one agent over standard input and output until the client closes the pipe. The token
- * is checked once here and the session lives as long as the process.
+ * Serves one agent over standard input and output until the client closes the pipe. A bad
+ * token stops the process at start; afterwards it is checked again at every tool call.
  */
 export async function serveMcpOverStdio(service: VaultService, token: string): Promise<void> {
-  const session = service.authenticateAgent(token);
-  const server = createMcpServer(service, session);
+  service.authenticateAgent(token);
+  const server = createMcpServer(service, () => service.authenticateAgent(token));
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     process.stdin.once('end', resolve);

@@ -9,11 +9,12 @@ import { toProblem } from './problem.js';
 export const MCP_SERVER_INFO = { name: 'memvault', version: '0.1.0' } as const;
 
 /**
- * The MCP face of the vault for one authenticated agent. Tool results carry JSON text (and
- * structured content) so models and programs read the same thing; errors come back as tool
- * errors with the problem's title and detail, never internals.
+ * The MCP face of the vault for one agent. `session` is asked for at every tool call, so a
+ * long-lived stdio server stops at once when its token is paused, revoked, rotated or expires.
+ * Tool results carry JSON text (and structured content) so models and programs read the same
+ * thing; errors come back as tool errors with the problem's title and detail, never internals.
  */
-export function createMcpServer(service: VaultService, session: Session): McpServer {
+export function createMcpServer(service: VaultService, session: () => Session): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, {
     instructions:
       'Memvault is your long-term memory. Call `recall` before answering questions that may depend on earlier conversations, ' +
@@ -36,7 +37,7 @@ export function createMcpServer(service: VaultService, session: Session): McpSer
       },
       annotations: { destructiveHint: false, idempotentHint: false },
     },
-    async (args) => run(async () => service.addMemory(session, args)),
+    async (args) => run(async () => service.addMemory(session(), args)),
   );
 
   server.registerTool(
@@ -55,7 +56,7 @@ export function createMcpServer(service: VaultService, session: Session): McpSer
       },
       annotations: { readOnlyHint: true },
     },
-    async ({ query, ...rest }) => run(async () => ({ items: await service.searchMemories(session, { text: query, ...rest }) })),
+    async ({ query, ...rest }) => run(async () => ({ items: await service.searchMemories(session(), { text: query, ...rest }) })),
   );
 
   server.registerTool(
@@ -66,7 +67,7 @@ export function createMcpServer(service: VaultService, session: Session): McpSer
       inputSchema: { id: memoryIdSchema.describe('Memory id, as returned by remember or recall') },
       annotations: { readOnlyHint: true },
     },
-    async ({ id }) => run(() => service.getMemory(session, id)),
+    async ({ id }) => run(() => service.getMemory(session(), id)),
   );
 
   server.registerTool(
@@ -84,7 +85,7 @@ export function createMcpServer(service: VaultService, session: Session): McpSer
       },
       annotations: { destructiveHint: false, idempotentHint: true },
     },
-    async (args) => run(async () => service.updateMemory(session, args)),
+    async (args) => run(async () => service.updateMemory(session(), args)),
   );
 
   server.registerTool(
@@ -97,7 +98,7 @@ export function createMcpServer(service: VaultService, session: Session): McpSer
     },
     async ({ id }) =>
       run(() => {
-        service.deleteMemory(session, id);
+        service.deleteMemory(session(), id);
         return { forgotten: id };
       }),
   );
@@ -110,7 +111,7 @@ export function createMcpServer(service: VaultService, session: Session): McpSer
       inputSchema: {},
       annotations: { readOnlyHint: true },
     },
-    async () => run(() => service.agentSelf(session)),
+    async () => run(() => service.agentSelf(session())),
   );
 
   return server;

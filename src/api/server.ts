@@ -249,7 +249,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
  */
 function registerMcpRoute(app: FastifyInstance, service: VaultService): void {
   app.post('/mcp', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
-    const server = createMcpServer(service, sessionOf(req));
+    const session = sessionOf(req);
+    const server = createMcpServer(service, () => session);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
     for (const [name, value] of Object.entries({ ...reply.getHeaders(), ...SECURITY_HEADERS })) if (value !== undefined) reply.raw.setHeader(name, value);

@@ -101,6 +101,27 @@ describe('MCP with the official SDK client', () => {
     }
   });
 
+  it('over stdio, a token revoked while the process runs stops working at the next tool call', async () => {
+    const shortLived = t.agent({ name: 'short-lived', spaces: ['notes'], grants: ['read', 'write'] });
+    const client = await connected(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, 'mcp'],
+        env: { ...(process.env as Record<string, string>), MEMVAULT_VAULT: t.v.path, MEMVAULT_TOKEN: shortLived },
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      expect((await call(client, 'list_spaces')).isError).toBeFalsy();
+      t.v.service.revokeAgent(t.v.owner, 'short-lived');
+      const after = await call(client, 'remember', { content: 'Written after revocation' });
+      expect(after.isError).toBe(true);
+      expect(after.content[0]!.text).toMatch(/^Authentication failed/);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('`memvault mcp` refuses to start without a token, or with a bad one, on stderr only', async () => {
     const { spawnSync } = await import('node:child_process');
     const env: NodeJS.ProcessEnv = { ...process.env, MEMVAULT_VAULT: t.v.path };
