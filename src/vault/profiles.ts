@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../contract/roles.js';
+import { addProfileSchema, passwordSchema, profileNameSchema, roleSchema, type ProfileInfo, type SessionInfo } from '../contract/vault.js';
+import { deriveKey, newKdfParams, KDF_FLOOR, type KdfParams } from '../crypto/kdf.js';
+import { keyFromRecoveryKey, newBoxKeyPair, openSealed, parseRecoveryKey, unwrapSecret, wrapSecret, type BoxKeyPair } from '../crypto/keys.js';
+import { DecryptionError } from '../crypto/aead.js';
+import { zeroize } from '../crypto/zeroize.js';
+import { MemoryIndex } from '../store/memory-index.js';
+import { signCheckpoint } from '../audit/chain.js';
+import { mayManageProfile, roleMay } from './policy.js';
+import { VaultError, forbidden, invalid } from './errors.js';
+import { Session } from './session.js';
+import { parse } from './validate.js';
+import { type ProfileRow, SIGNING_REF, spaceRef, profileOf } from './rows.js';
+import type { VaultContext } from './vault-context.js';
+
+/** Failed password attempts allowed before each further attempt must wait, doubling up to the maximum. */
+const THROTTLE_AFTER = 3;
+const THROTTLE_MAX_SECONDS = 300;
+
+/** Local profiles: unlocking, recovery, roles and passwords. */
+export class ProfileOps {
+  constructor(private readonly ctx: VaultContext) {}
+
+  async unlock(profileName: string, password: string): Promise<Session> {
+    const name = typeof profileName === 'string' ? profileName : '';
+    const row = profileNameSchema.safeParse(name).success ? this.ctx.profileByName(name) : undefined;
+    this.refuseIfThrottled(row, 'unlock');
+    const params: KdfParams = row ? (JSON.parse(row.kdf) as KdfParams) : { algorithm: 'argon2id', ...KDF_FLOOR, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' };
+    // A missing profile costs the same KDF run as a wrong password, so timing does not tell them apart.
+    const kek = await deriveKey(typeof password === 'string' ? password : '', params);
+    let secretKey: Uint8Array | undefined;
+    try {
+      if (row) secretKey = unwrapSecret(kek, row.wrapped_secret, 'profile', this.ctx.vaultId, row.id);
+    } catch (err) {
+      if (!(err instanceof DecryptionError)) throw err;
+    } finally {
+      zeroize(kek);
+    }
+    if (!row || !secretKey) {
+      this.recordFailedAttempt(row, 'unlock', name);
+      throw new VaultError('auth_failed', 'wrong profile name or password');
+    }
+    return this.startSession(row, { publicKey: new Uint8Array(row.public_key), secretKey });
+  }
+
+  /** Resets the owner's password with the recovery key shown at vault creation. */
+  async recoverOwner(recoveryKeyText: string, newPassword: string): Promise<void> {
+    const password = parse(passwordSchema, newPassword);
+    const owner = this.ctx.db.prepare("SELECT * FROM profiles WHERE role = 'owner'").get() as ProfileRow;
+    this.refuseIfThrottled(owner, 'recoverOwner');
+    const raw = parseRecoveryKey(recoveryKeyText);
+    let secretKey: Uint8Array | undefined;
+    if (raw && owner.recovery_wrapped) {
+      const key = keyFromRecoveryKey(raw);
+      try {
+        secretKey = unwrapSecret(key, owner.recovery_wrapped, 'recovery', this.ctx.vaultId, owner.id);
+      } catch (err) {
+        if (!(err instanceof DecryptionError)) throw err;
+      } finally {
+        zeroize(key, raw);
+      }
+    }
+    if (!secretKey) {
+      this.recordFailedAttempt(owner, 'recoverOwner', owner.name);
+      throw new VaultError('auth_failed', 'the recovery key is not valid for this vault');
+    }
+    try {
+      const { kdf, wrapped } = await this.wrapUnderPassword(owner.id, secretKey, password);
+      this.ctx.db.transaction(() => {
+        this.ctx.db
+          .prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, failed_attempts = 0, updated_at = ? WHERE id = ?')
+          .run(kdf, wrapped, this.ctx.clock(), owner.id);
+        this.ctx.appendEvent({ actorType: 'profile', actorId: owner.name, action: 'recoverOwner', targets: [owner.id], outcome: 'ok' });
+      }).immediate();
+    } finally {
+      zeroize(secretKey);
+    }
+  }
+
+  /** The profile a front door unlocks when none is named. Names are not secret. */
+  ownerName(): string {
+    return (this.ctx.db.prepare("SELECT name FROM profiles WHERE role = 'owner'").get() as { name: string }).name;
+  }
+
+  whoami(session: Session): SessionInfo {
+    this.ctx.assertUnlocked(session);
+    const { actor } = profileOf(session);
+    return { profile: actor.name, role: actor.role, spaces: this.ctx.grantedSpaceNames(session) };
+  }
+
+  private startSession(row: ProfileRow, keyPair: BoxKeyPair): Session {
+    const spaceKeys = new Map<string, Uint8Array>();
+    let signingKey: Uint8Array | null = null;
+    const sealed = this.ctx.db.prepare('SELECT key_ref, sealed FROM sealed_keys WHERE profile_id = ?').all(row.id) as { key_ref: string; sealed: Buffer }[];
+    for (const { key_ref, sealed: box } of sealed) {
+      let key: Uint8Array;
+      try {
+        key = openSealed(keyPair, box);
+      } catch {
+        throw new VaultError('integrity', 'a key sealed to this profile could not be opened');
+      }
+      if (key_ref === SIGNING_REF) signingKey = key;
+      else if (key_ref.startsWith('space:')) spaceKeys.set(key_ref.slice('space:'.length), key);
+    }
+    const index = new MemoryIndex(this.ctx.db, `idx_${this.ctx.nextSchema++}`, this.ctx.embedder.dimensions);
+    const session = new Session({ type: 'profile', id: row.id, name: row.name, role: row.role }, keyPair, spaceKeys, signingKey, index);
+    this.ctx.sessions.add(session);
+    this.ctx.db.transaction(() => {
+      this.ctx.db.prepare('UPDATE profiles SET failed_attempts = 0 WHERE id = ?').run(row.id);
+      this.ctx.syncIndex(session);
+      this.ctx.audit(session, 'unlock', { targets: [row.id], details: {} }, 'ok');
+      if (signingKey) signCheckpoint(this.ctx.db, this.ctx.vaultId, signingKey, this.ctx.clock(), true);
+    }).immediate();
+    return session;
+  }
+
+  /** Calibrated KDF parameters for a new password and the profile secret wrapped under the derived key. */
+  private async wrapUnderPassword(profileId: string, secretKey: Uint8Array, password: string): Promise<{ kdf: string; wrapped: Uint8Array }> {
+    const params = await newKdfParams(this.ctx.kdfPreset);
+    const kek = await deriveKey(password, params);
+    try {
+      return { kdf: JSON.stringify(params), wrapped: wrapSecret(kek, secretKey, 'profile', this.ctx.vaultId, profileId) };
+    } finally {
+      zeroize(kek);
+    }
+  }
+
+  /** After THROTTLE_AFTER failures each further attempt waits twice as long as the one before. */
+  private refuseIfThrottled(row: ProfileRow | undefined, action: string): void {
+    if (!row || row.failed_attempts < THROTTLE_AFTER) return;
+    const waitSeconds = Math.min(2 ** (row.failed_attempts - THROTTLE_AFTER), THROTTLE_MAX_SECONDS);
+    const remaining = row.last_failed_at + waitSeconds * 1000 - this.ctx.clock();
+    if (remaining <= 0) return;
+    this.ctx.db.transaction(() =>
+      this.ctx.appendEvent({ actorType: 'anonymous', actorId: row.name, action, targets: [row.id], outcome: 'denied', details: { reason: 'throttled' } }),
+    ).immediate();
+    throw new VaultError('throttled', 'too many failed attempts; wait before trying again', { retryAfterSeconds: Math.ceil(remaining / 1000) });
+  }
+
+  private recordFailedAttempt(row: ProfileRow | undefined, action: string, attemptedName: string): void {
+    this.ctx.db.transaction(() => {
+      if (row) this.ctx.db.prepare('UPDATE profiles SET failed_attempts = failed_attempts + 1, last_failed_at = ? WHERE id = ?').run(this.ctx.clock(), row.id);
+      this.ctx.appendEvent({
+        actorType: 'anonymous',
+        actorId: attemptedName.slice(0, 64),
+        action,
+        targets: row ? [row.id] : [],
+        outcome: 'failed',
+        details: { reason: 'bad credentials' },
+      });
+    }).immediate();
+  }
+
+  async addProfile(session: Session, raw: unknown): Promise<ProfileInfo> {
+    this.ctx.authorize(session, 'addProfile', []);
+    const input = parse(addProfileSchema, raw);
+    if (!mayManageProfile(session.actor, null, input.role)) {
+      this.ctx.denied(session, 'addProfile', [], { role: input.role });
+      throw forbidden('that role cannot be given');
+    }
+    const kp = newBoxKeyPair();
+    const id = randomUUID();
+    try {
+      const { kdf, wrapped } = await this.wrapUnderPassword(id, kp.secretKey, input.password);
+      return this.ctx.act(session, 'addProfile', (trail) => {
+        if (this.ctx.profileByName(input.name)) throw new VaultError('conflict', 'a profile with that name exists');
+        const now = this.ctx.clock();
+        this.ctx.db
+          .prepare(
+            `INSERT INTO profiles (id, name, role, kdf, public_key, wrapped_secret, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(id, input.name, input.role, kdf, kp.publicKey, wrapped, now, now);
+        this.giveRoleKeys(session, id, kp.publicKey, input.role);
+        for (const spaceName of input.spaces) {
+          const spaceId = this.ctx.requireSpace(spaceName);
+          const key = session.spaceKeys.get(spaceId);
+          if (!key) throw forbidden('this profile does not hold that space key, so it cannot share it');
+          if (!roleMay(input.role, 'memory.read')) throw invalid(`a profile with role ${input.role} never reads memories`);
+          this.ctx.sealKeyTo(spaceRef(spaceId), id, kp.publicKey, key);
+        }
+        trail.targets.push(id);
+        trail.details = { name: input.name, role: input.role };
+        return this.profileInfo(this.ctx.profileById(id)!);
+      });
+    } finally {
+      zeroize(kp.secretKey);
+    }
+  }
+
+  listProfiles(session: Session): ProfileInfo[] {
+    return this.ctx.act(session, 'listProfiles', () =>
+      (this.ctx.db.prepare('SELECT * FROM profiles ORDER BY created_at, name').all() as ProfileRow[]).map((p) => this.profileInfo(p)),
+    );
+  }
+
+  changeRole(session: Session, profile: unknown, role: unknown): ProfileInfo {
+    return this.ctx.act(session, 'changeRole', (trail) => {
+      const target = this.ctx.requireProfile(parse(profileNameSchema, profile));
+      const newRole = parse(roleSchema, role);
+      trail.targets.push(target.id);
+      trail.details = { role: newRole };
+      if (!mayManageProfile(session.actor, target.role, newRole)) throw forbidden('that role change is not allowed');
+      this.ctx.db.prepare('UPDATE profiles SET role = ?, updated_at = ? WHERE id = ?').run(newRole, this.ctx.clock(), target.id);
+      this.ctx.db.prepare('DELETE FROM sealed_keys WHERE key_ref = ? AND profile_id = ?').run(SIGNING_REF, target.id);
+      if (!roleMay(newRole, 'memory.read')) this.ctx.db.prepare("DELETE FROM sealed_keys WHERE key_ref LIKE 'space:%' AND profile_id = ?").run(target.id);
+      this.giveRoleKeys(session, target.id, target.public_key, newRole);
+      return this.profileInfo(this.ctx.profileById(target.id)!);
+    });
+  }
+
+  removeProfile(session: Session, profile: unknown): void {
+    this.ctx.act(session, 'removeProfile', (trail) => {
+      const target = this.ctx.requireProfile(parse(profileNameSchema, profile));
+      trail.targets.push(target.id);
+      trail.details.name = target.name;
+      if (!mayManageProfile(session.actor, target.role, null)) throw forbidden('the owner cannot be removed');
+      this.ctx.db.prepare('DELETE FROM profiles WHERE id = ?').run(target.id);
+    });
+  }
+
+  /** Rewraps only this profile's key blob under the new password; no memory is rewritten. */
+  async changePassword(session: Session, current: unknown, next: unknown): Promise<void> {
+    this.ctx.authorize(session, 'changePassword', [session.actor.id]);
+    const newPassword = parse(passwordSchema, next);
+    const row = this.ctx.profileById(session.actor.id)!;
+    const oldKek = await deriveKey(typeof current === 'string' ? current : '', JSON.parse(row.kdf) as KdfParams);
+    let ok = false;
+    try {
+      zeroize(unwrapSecret(oldKek, row.wrapped_secret, 'profile', this.ctx.vaultId, row.id));
+      ok = true;
+    } catch (err) {
+      if (!(err instanceof DecryptionError)) throw err;
+    } finally {
+      zeroize(oldKek);
+    }
+    if (!ok) {
+      this.recordFailedAttempt(row, 'changePassword', row.name);
+      throw new VaultError('auth_failed', 'the current password is wrong');
+    }
+    const { kdf, wrapped } = await this.wrapUnderPassword(row.id, profileOf(session).keyPair.secretKey, newPassword);
+    this.ctx.act(session, 'changePassword', (trail) => {
+      trail.targets.push(row.id);
+      this.ctx.db.prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, updated_at = ? WHERE id = ?').run(kdf, wrapped, this.ctx.clock(), row.id);
+    });
+  }
+
+  /** Admins (like the owner) sign audit checkpoints, so they receive the vault signing key. */
+  private giveRoleKeys(session: Session, profileId: string, publicKey: Uint8Array, role: Role): void {
+    if (role !== 'admin') return;
+    if (!session.signingKey) throw forbidden('this profile does not hold the vault signing key');
+    this.ctx.sealKeyTo(SIGNING_REF, profileId, publicKey, session.signingKey);
+  }
+
+  private profileInfo(p: ProfileRow): ProfileInfo {
+    const spaces = (
+      this.ctx.db
+        .prepare("SELECT s.name FROM sealed_keys k JOIN spaces s ON k.key_ref = 'space:' || s.id WHERE k.profile_id = ? ORDER BY s.name")
+        .all(p.id) as { name: string }[]
+    ).map((r) => r.name);
+    return { id: p.id, name: p.name, role: p.role, spaces, createdAt: new Date(p.created_at).toISOString() };
+  }
+}
