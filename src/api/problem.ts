@@ -1,16 +1,18 @@
+import { z } from 'zod';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../contract/errors.js';
 import { VaultError, toErrorBody } from '../vault/errors.js';
 
 /** RFC 9457 problem details; `type` is stable per error code, so clients can branch on it. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-  retryAfterSeconds?: number;
-  details?: Record<string, string | number | boolean>;
-}
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+  retryAfterSeconds: z.number().int().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

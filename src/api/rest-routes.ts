@@ -1,7 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { addMemorySchema, kindSchema, LIMITS, MEMORY_STATES, memoryIdSchema, searchSchema, spaceNameSchema, tagSchema, updateMemorySchema } from '../contract/memory.js';
+import { agentSelfSchema } from '../contract/agent.js';
+import {
+  addMemorySchema,
+  kindSchema,
+  LIMITS,
+  MEMORY_STATES,
+  memoryIdSchema,
+  memoryPageSchema,
+  memorySchema,
+  memoryVersionSchema,
+  searchHitSchema,
+  searchSchema,
+  spaceNameSchema,
+  tagSchema,
+  updateMemorySchema,
+} from '../contract/memory.js';
+import { problemSchema } from './problem.js';
 import type { VaultService } from '../vault/vault-service.js';
 import { sessionOf } from './request-context.js';
 
@@ -29,6 +45,8 @@ const idParams = z.strictObject({ id: memoryIdSchema });
 const patchSchema = updateMemorySchema.omit({ id: true });
 
 const BEARER = [{ bearerAuth: [] }];
+const ERRORS = { '4xx': problemSchema, '5xx': problemSchema };
+const spacesSchema = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string(), memories: z.number().int() })) });
 
 /**
  * REST under /v1. Each route validates its input against the contract schema, then hands the
@@ -37,26 +55,26 @@ const BEARER = [{ bearerAuth: [] }];
 export function registerRestRoutes(app: FastifyInstance, service: VaultService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/health', { schema: { summary: 'Liveness check; the only route without a token', tags: ['meta'] } }, () => ({ status: 'ok', api: 'v1' }));
+  r.get('/v1/health', { schema: { summary: 'Liveness check; the only route without a token', tags: ['meta'], response: { 200: z.object({ status: z.literal('ok'), api: z.literal('v1') }), ...ERRORS } } }, () => ({ status: 'ok' as const, api: 'v1' as const }));
 
-  r.get('/v1/me', { schema: { summary: 'The calling agent: its spaces, grants, limits and expiry', tags: ['meta'], security: BEARER } }, (req) =>
+  r.get('/v1/me', { schema: { summary: 'The calling agent: its spaces, grants, limits and expiry', tags: ['meta'], security: BEARER, response: { 200: agentSelfSchema, ...ERRORS } } }, (req) =>
     service.agentSelf(sessionOf(req)),
   );
 
-  r.get('/v1/spaces', { schema: { summary: "The caller's spaces", tags: ['spaces'], security: BEARER } }, (req) => ({
+  r.get('/v1/spaces', { schema: { summary: "The caller's spaces", tags: ['spaces'], security: BEARER, response: { 200: spacesSchema, ...ERRORS } } }, (req) => ({
     items: service.listSpaces(sessionOf(req)).map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, memories: s.memories })),
   }));
 
   r.post(
     '/v1/memories',
-    { schema: { summary: 'Remember: store a memory (409 with details.existingId if a near-identical one exists)', tags: ['memories'], security: BEARER, body: addMemorySchema } },
+    { schema: { summary: 'Remember: store a memory (409 with details.existingId if a near-identical one exists)', tags: ['memories'], security: BEARER, body: addMemorySchema, response: { 201: memorySchema, ...ERRORS } } },
     async (req, reply) => {
       const memory = await service.addMemory(sessionOf(req), req.body);
       return reply.code(201).header('location', `/v1/memories/${memory.id}`).send(memory);
     },
   );
 
-  r.get('/v1/memories', { schema: { summary: 'List memories, newest first, with a cursor', tags: ['memories'], security: BEARER, querystring: listQuerySchema } }, (req) => {
+  r.get('/v1/memories', { schema: { summary: 'List memories, newest first, with a cursor', tags: ['memories'], security: BEARER, querystring: listQuerySchema, response: { 200: memoryPageSchema, ...ERRORS } } }, (req) => {
     const q = req.query;
     return service.listMemories(sessionOf(req), {
       spaces: q.space,
@@ -71,24 +89,24 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService):
     });
   });
 
-  r.get('/v1/memories/:id', { schema: { summary: 'One memory', tags: ['memories'], security: BEARER, params: idParams } }, (req) =>
+  r.get('/v1/memories/:id', { schema: { summary: 'One memory', tags: ['memories'], security: BEARER, params: idParams, response: { 200: memorySchema, ...ERRORS } } }, (req) =>
     service.getMemory(sessionOf(req), req.params.id),
   );
 
-  r.patch('/v1/memories/:id', { schema: { summary: 'Change a memory; a new version is kept', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema } }, (req) =>
+  r.patch('/v1/memories/:id', { schema: { summary: 'Change a memory; a new version is kept', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema, response: { 200: memorySchema, ...ERRORS } } }, (req) =>
     service.updateMemory(sessionOf(req), { ...req.body, id: req.params.id }),
   );
 
-  r.delete('/v1/memories/:id', { schema: { summary: 'Forget a memory (its history stays until an owner purges it)', tags: ['memories'], security: BEARER, params: idParams } }, async (req, reply) => {
+  r.delete('/v1/memories/:id', { schema: { summary: 'Forget a memory (its history stays until an owner purges it)', tags: ['memories'], security: BEARER, params: idParams, response: { 204: z.null().describe('Forgotten'), ...ERRORS } } }, async (req, reply) => {
     service.deleteMemory(sessionOf(req), req.params.id);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 
-  r.get('/v1/memories/:id/history', { schema: { summary: 'Every version of a memory', tags: ['memories'], security: BEARER, params: idParams } }, (req) => ({
+  r.get('/v1/memories/:id/history', { schema: { summary: 'Every version of a memory', tags: ['memories'], security: BEARER, params: idParams, response: { 200: z.object({ items: z.array(memoryVersionSchema) }), ...ERRORS } } }, (req) => ({
     items: service.memoryHistory(sessionOf(req), req.params.id),
   }));
 
-  r.post('/v1/search', { schema: { summary: 'Recall: hybrid, vector or keyword search with filters', tags: ['memories'], security: BEARER, body: searchSchema } }, async (req) => ({
+  r.post('/v1/search', { schema: { summary: 'Recall: hybrid, vector or keyword search with filters', tags: ['memories'], security: BEARER, body: searchSchema, response: { 200: z.object({ items: z.array(searchHitSchema) }), ...ERRORS } } }, async (req) => ({
     items: await service.searchMemories(sessionOf(req), req.body),
   }));
 }

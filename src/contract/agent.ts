@@ -51,11 +51,12 @@ export interface IssuedAgent {
 }
 
 /** What an agent learns about itself (`GET /v1/me`, MCP). */
-export interface AgentSelf {
-  agent: string;
-  spaces: string[];
-  grants: AgentGrant[];
-  expiresAt: string | null;
-  requestsPerMinute: number;
-  dailyWrites: number;
-}
+export const agentSelfSchema = z.object({
+  agent: z.string(),
+  spaces: z.array(z.string()),
+  grants: z.array(z.enum(AGENT_GRANTS)),
+  expiresAt: z.string().nullable(),
+  requestsPerMinute: z.number().int(),
+  dailyWrites: z.number().int(),
+});
+export type AgentSelf = z.infer<typeof agentSelfSchema>;

@@ -126,35 +126,47 @@ export const searchSchema = filterSchema
   .refine((s) => s.mode !== 'keyword' || s.text !== undefined, 'keyword search needs text');
 export type SearchInput = z.input<typeof searchSchema>;
 
-export interface Memory {
-  id: string;
-  space: string;
-  kind: string;
-  content: string;
-  tags: string[];
-  metadata: Record<string, unknown>;
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-  validFrom: string | null;
-  validUntil: string | null;
-  importance: number;
-  state: MemoryState;
-  version: number;
-}
+/**
+ * What the vault returns. The schemas document the API (OpenAPI) and shape every HTTP
+ * response, so a field added to a result by mistake never leaves the process.
+ */
+export const memorySchema = z.object({
+  id: z.string(),
+  space: z.string(),
+  kind: z.string(),
+  content: z.string(),
+  tags: z.array(z.string()),
+  metadata: z.record(z.string(), z.unknown()),
+  /** Who wrote it: `profile:NAME` or `agent:NAME`. */
+  source: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  validFrom: z.string().nullable(),
+  validUntil: z.string().nullable(),
+  importance: z.number(),
+  state: z.enum(MEMORY_STATES),
+  version: z.number().int(),
+});
+export type Memory = z.infer<typeof memorySchema>;
 
-export interface MemoryVersion extends Omit<Memory, 'id' | 'space' | 'createdAt' | 'updatedAt'> {
-  changedBy: string;
-  changedAt: string;
-  change: 'create' | 'update' | 'archive' | 'delete';
-}
+export const MEMORY_CHANGES = ['create', 'update', 'archive', 'delete'] as const;
 
-export interface SearchHit {
-  memory: Memory;
-  score: number;
-  vectorRank: number | null;
-  keywordRank: number | null;
-}
+export const memoryVersionSchema = memorySchema.omit({ id: true, space: true, createdAt: true, updatedAt: true }).extend({
+  changedBy: z.string(),
+  changedAt: z.string(),
+  change: z.enum(MEMORY_CHANGES),
+});
+export type MemoryVersion = z.infer<typeof memoryVersionSchema>;
+
+export const searchHitSchema = z.object({
+  memory: memorySchema,
+  score: z.number(),
+  vectorRank: z.number().int().nullable(),
+  keywordRank: z.number().int().nullable(),
+});
+export type SearchHit = z.infer<typeof searchHitSchema>;
+
+export const memoryPageSchema = z.object({ items: z.array(memorySchema), nextCursor: z.string().nullable() });
 
 export interface Page<T> {
   items: T[];

@@ -80,8 +80,13 @@ describe('REST /v1 for agents', () => {
     expect(hit.items.map((h) => h.memory.content)).toContain('Deploys run "blue-green" (NEAR the* edge) OR: not!');
   });
 
-  it('serves an OpenAPI document of the routes', async () => {
-    const doc = await json<{ openapi: string; paths: Record<string, object> }>(t.call(reader, 'GET', '/openapi.json'));
+  it('serves an OpenAPI document of the routes, with request, response and problem schemas', async () => {
+    type Op = { requestBody?: { content: Record<string, { schema: { properties: object } }> }; responses: Record<string, { content?: Record<string, { schema: { properties: object } }> }> };
+    const doc = await json<{ openapi: string; paths: Record<string, Record<string, Op>> }>(t.call(reader, 'GET', '/openapi.json'));
+    const add = doc.paths['/v1/memories']!.post!;
+    expect(Object.keys(add.requestBody!.content['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['content', 'tags', 'space', 'vector']));
+    expect(Object.keys(add.responses['201']!.content!['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['id', 'content', 'source', 'version']));
+    expect(Object.keys(add.responses['4XX']!.content!['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail']));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/health', '/v1/me', '/v1/memories', '/v1/memories/{id}', '/v1/memories/{id}/history', '/v1/search', '/v1/spaces']),
