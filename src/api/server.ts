@@ -1,22 +1,20 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { zeroize } from '../crypto/zeroize.js';
 import { VaultError } from '../vault/errors.js';
 import type { VaultService } from '../vault/vault-service.js';
 import { checkConnectionFolder, removeConnectionFile, writeConnectionFile } from './connection-file.js';
 import { FailureThrottle } from './failure-throttle.js';
 import { parseJsonBody, sha256Hex } from './json-body.js';
 import { allowedHosts, allowedOrigins, checkPort, DEFAULT_PORT, loopbackAddress } from './loopback.js';
-import { createMcpServer } from './mcp-tools.js';
 import { PROBLEM_CONTENT_TYPE, problemFromBody, toProblem } from './problem.js';
-import { bearerToken, guardRequest, type GuardConfig } from './request-guards.js';
-import { sessionOf } from './request-context.js';
+import { guardRequest, type GuardConfig } from './request-guards.js';
 import { registerRestRoutes } from './rest-routes.js';
-import { NonceCache, requestKeyOf, SIGNATURE_HEADERS, verifySignature } from './signing.js';
+import { agentAuth } from './agent-auth.js';
+import { registerMcpRoute } from './mcp-http.js';
+import { NonceCache } from './signing.js';
 
 export interface ServerLimits {
   /** Largest accepted request body; larger ones get 413 and the connection is closed. */
@@ -60,7 +58,6 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-const AUTH_FAILED = 'missing, invalid or expired agent token';
 const EMPTY_SHA256 = sha256Hex('');
 
 /**
@@ -80,6 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const guards: GuardConfig = { hosts, origins };
   const failures = new FailureThrottle(limits.authFailuresPerMinute);
   const nonces = new NonceCache();
+  const { authenticate, checkSignature } = agentAuth(service, failures, nonces, clock);
 
   const app = Fastify({
     logger: false,
@@ -160,7 +158,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   registerRestRoutes(app, service);
-  registerMcpRoute(app, service);
+  registerMcpRoute(app, service, SECURITY_HEADERS);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   try {
@@ -190,83 +188,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await app.close();
     },
   };
-
-  function authenticate(req: FastifyRequest): void {
-    const client = req.socket.remoteAddress ?? 'unknown';
-    try {
-      req.agentSession = service.authenticateAgent(bearerToken(req.raw));
-    } catch (err) {
-      if (err instanceof VaultError && err.code === 'auth_failed') refuseFailure(client);
-      throw err;
-    }
-  }
-
-  /** Counts a failed credential; past the free attempts, the client is told to wait. */
-  function refuseFailure(client: string): void {
-    const now = clock();
-    const wait = failures.retryAfterSeconds(client, now);
-    failures.recordFailure(client, now);
-    if (wait > 0) throw new VaultError('throttled', 'too many failed authentication attempts; wait before trying again', { retryAfterSeconds: wait });
-  }
-
-  function checkSignature(req: FastifyRequest): void {
-    const session = req.agentSession;
-    if (!session || session.actor.type !== 'agent') return;
-    const header = (name: string): string | undefined => {
-      const v = req.headers[name];
-      return typeof v === 'string' ? v : undefined;
-    };
-    if (header(SIGNATURE_HEADERS.signature) === undefined && !session.actor.requireSigning) return;
-    const key = requestKeyOf(bearerToken(req.raw) ?? '');
-    if (!key) throw new VaultError('auth_failed', AUTH_FAILED);
-    const check = verifySignature(
-      key,
-      {
-        method: req.method,
-        url: req.raw.url ?? '/',
-        host: req.headers.host ?? '',
-        bodySha256: req.bodySha256,
-        timestamp: header(SIGNATURE_HEADERS.timestamp),
-        nonce: header(SIGNATURE_HEADERS.nonce),
-        signature: header(SIGNATURE_HEADERS.signature),
-      },
-      Math.floor(clock() / 1000),
-      nonces,
-      session.actor.id,
-    );
-    zeroize(key);
-    if (!check.ok) {
-      service.recordRefusal(session, 'verifySignature', check.reason);
-      refuseFailure(req.socket.remoteAddress ?? 'unknown');
-      throw new VaultError('auth_failed', AUTH_FAILED);
-    }
-  }
-}
-
-/**
- * Streamable HTTP in stateless mode: each POST gets a fresh MCP server bound to the caller's
- * session, so no MCP session outlives its request and the same auth runs every time.
- */
-function registerMcpRoute(app: FastifyInstance, service: VaultService): void {
-  app.post('/mcp', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
-    const session = sessionOf(req);
-    const server = createMcpServer(service, () => session);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    reply.hijack();
-    for (const [name, value] of Object.entries({ ...reply.getHeaders(), ...SECURITY_HEADERS })) if (value !== undefined) reply.raw.setHeader(name, value);
-    reply.raw.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req.raw, reply.raw, req.body);
-  });
-  app.route({
-    method: ['GET', 'DELETE'],
-    url: '/mcp',
-    schema: { hide: true },
-    handler: () => {
-      throw new VaultError('method_not_allowed', 'this MCP endpoint is stateless: POST JSON-RPC messages to it');
-    },
-  });
 }
