@@ -102,9 +102,12 @@ export class AgentOps {
     const row = parsed ? (this.ctx.db.prepare('SELECT * FROM agents WHERE id_hash = ?').get(parsed.idHash) as AgentRow | undefined) : undefined;
     const keys = parsed ? agentTokenKeys(parsed.secret) : null;
     try {
-      const reason = !parsed ? 'malformed token' : !row || !keys ? 'unknown token' : !verifierMatches(row.verifier, keys.verifier) ? 'wrong secret' : this.agentRefusal(row);
+      const secretOk = row !== undefined && keys !== null && verifierMatches(row.verifier, keys.verifier);
+      const refusal = row && secretOk ? this.agentRefusal(row) : null;
+      const reason = !parsed ? 'malformed token' : !row ? 'unknown token' : !secretOk ? 'wrong secret' : refusal;
       if (reason || !row || !keys) {
-        if (row) this.dropAgentSession(row.id);
+        // A paused, revoked or expired agent loses its session; a wrong guess leaves the real agent's alone.
+        if (row && refusal) this.dropAgentSession(row.id);
         this.ctx.db.transaction(() =>
           this.ctx.appendEvent({
             actorType: row ? 'agent' : 'anonymous',
