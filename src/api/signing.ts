@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { agentTokenKeys, parseAgentToken } from '../crypto/agent-token.js';
+import { parseAgentToken, tokenRequestKey } from '../crypto/agent-token.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { sha256Hex } from './json-body.js';
 
@@ -38,9 +38,9 @@ export function canonicalRequest(p: SignedParts): string {
 export function requestKeyOf(token: string): Uint8Array | null {
   const parsed = parseAgentToken(token);
   if (!parsed) return null;
-  const keys = agentTokenKeys(parsed.secret);
-  zeroize(parsed.secret, keys.verifier, keys.wrappingKey);
-  return keys.requestKey;
+  const key = tokenRequestKey(parsed.secret);
+  zeroize(parsed.secret);
+  return key;
 }
 
 export function signatureOf(requestKey: Uint8Array, parts: SignedParts): string {

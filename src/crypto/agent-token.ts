@@ -14,15 +14,6 @@ export interface ParsedAgentToken {
   secret: Uint8Array;
 }
 
-export interface AgentTokenKeys {
-  /** Stored; proves the secret without revealing it. */
-  verifier: Uint8Array;
-  /** Wraps the granted space keys. */
-  wrappingKey: Uint8Array;
-  /** Signs requests when the agent uses HMAC request signing. */
-  requestKey: Uint8Array;
-}
-
 export function newAgentToken(): { token: string; parsed: ParsedAgentToken } {
   const id = Buffer.from(randomBytes(16)).toString('hex');
   const secret = randomBytes(32);
@@ -36,11 +27,19 @@ export function parseAgentToken(token: string): ParsedAgentToken | null {
   return { idHash: hashIdentifier(m[1]!), secret: new Uint8Array(Buffer.from(m[2]!, 'base64url')) };
 }
 
-/** The secret is already 256 random bits, so HKDF (not a slow password KDF) separates its uses. */
-export function agentTokenKeys(secret: Uint8Array): AgentTokenKeys {
-  const derive = (info: string): Uint8Array => new Uint8Array(hkdfSync('sha256', secret, 'memvault-agent-token-v1', info, 32));
-  return { verifier: derive('verifier'), wrappingKey: derive('wrap-space-keys'), requestKey: derive('sign-requests') };
-}
+/**
+ * The secret is already 256 random bits, so HKDF (not a slow password KDF) separates its uses.
+ * Each key is derived only where it is needed: the verifier on every request, the wrapping key
+ * when a session starts, the request key only for signed requests.
+ */
+const derive = (secret: Uint8Array, info: string): Uint8Array => new Uint8Array(hkdfSync('sha256', secret, 'memvault-agent-token-v1', info, 32));
+
+/** Stored; proves the secret without revealing it. */
+export const tokenVerifier = (secret: Uint8Array): Uint8Array => derive(secret, 'verifier');
+/** Wraps the granted space keys. */
+export const tokenWrappingKey = (secret: Uint8Array): Uint8Array => derive(secret, 'wrap-space-keys');
+/** Signs requests when the agent uses HMAC request signing. */
+export const tokenRequestKey = (secret: Uint8Array): Uint8Array => derive(secret, 'sign-requests');
 
 /** Both sides are fixed-length digests, so the comparison never leaks where they differ. */
 export function verifierMatches(stored: Uint8Array, presented: Uint8Array): boolean {

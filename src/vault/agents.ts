@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addAgentSchema, agentNameSchema, type AgentGrant, type AgentInfo, type AgentSelf, type AgentState, type IssuedAgent } from '../contract/agent.js';
-import { agentTokenKeys, newAgentToken, parseAgentToken, verifierMatches } from '../crypto/agent-token.js';
+import { newAgentToken, parseAgentToken, tokenVerifier, tokenWrappingKey, verifierMatches } from '../crypto/agent-token.js';
 import { unwrapSecret, wrapSecret } from '../crypto/keys.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { MemoryIndex } from '../store/memory-index.js';
@@ -29,22 +29,17 @@ export class AgentOps {
       const spaceIds = dedupe(input.spaces).map((name) => this.ctx.grantedSpaceId(session, name));
       const id = randomUUID();
       const now = this.ctx.clock();
-      const { token, parsed } = newAgentToken();
-      const keys = agentTokenKeys(parsed.secret);
-      try {
+      const token = this.issueToken(session, id, spaceIds, (idHash, verifier) =>
         this.ctx.db
           .prepare(
             `INSERT INTO agents (id, name, id_hash, verifier, grants, state, created_by, created_at, expires_at,
                requests_per_minute, daily_writes, require_signing)
              VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
           )
-          .run(id, input.name, parsed.idHash, keys.verifier, JSON.stringify(dedupe(input.grants)), session.actor.id, now,
+          .run(id, input.name, idHash, verifier, JSON.stringify(dedupe(input.grants)), session.actor.id, now,
             input.expiresInDays === undefined ? null : now + input.expiresInDays * DAY_MS, input.requestsPerMinute, input.dailyWrites,
-            input.requireSigning ? 1 : 0);
-        this.wrapAgentKeys(session, id, spaceIds, keys.wrappingKey);
-      } finally {
-        zeroize(parsed.secret, keys.wrappingKey, keys.requestKey);
-      }
+            input.requireSigning ? 1 : 0),
+      );
       trail.targets.push(id, ...spaceIds);
       return { agent: this.agentInfo(this.agentRow(id)!), token };
     });
@@ -78,14 +73,9 @@ export class AgentOps {
       if (row.state === 'revoked') throw new VaultError('conflict', 'a revoked agent cannot be rotated; add a new one');
       const spaceIds = (this.ctx.db.prepare('SELECT space_id FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string }[]).map((r) => r.space_id);
       if (spaceIds.some((id) => !session.spaceKeys.has(id))) throw forbidden('this profile does not hold every space of that agent, so it cannot rewrap them');
-      const { token, parsed } = newAgentToken();
-      const keys = agentTokenKeys(parsed.secret);
-      try {
-        this.ctx.db.prepare('UPDATE agents SET id_hash = ?, verifier = ? WHERE id = ?').run(parsed.idHash, keys.verifier, row.id);
-        this.wrapAgentKeys(session, row.id, spaceIds, keys.wrappingKey);
-      } finally {
-        zeroize(parsed.secret, keys.wrappingKey, keys.requestKey);
-      }
+      const token = this.issueToken(session, row.id, spaceIds, (idHash, verifier) =>
+        this.ctx.db.prepare('UPDATE agents SET id_hash = ?, verifier = ? WHERE id = ?').run(idHash, verifier, row.id),
+      );
       return { agent: this.agentInfo(this.agentRow(row.id)!), token };
     });
     this.dropAgentSession(issued.agent.id);
@@ -100,12 +90,11 @@ export class AgentOps {
   authenticateAgent(token: unknown): Session {
     const parsed = typeof token === 'string' ? parseAgentToken(token) : null;
     const row = parsed ? (this.ctx.db.prepare('SELECT * FROM agents WHERE id_hash = ?').get(parsed.idHash) as AgentRow | undefined) : undefined;
-    const keys = parsed ? agentTokenKeys(parsed.secret) : null;
     try {
-      const secretOk = row !== undefined && keys !== null && verifierMatches(row.verifier, keys.verifier);
+      const secretOk = row !== undefined && parsed !== null && verifierMatches(row.verifier, tokenVerifier(parsed.secret));
       const refusal = row && secretOk ? this.agentRefusal(row) : null;
       const reason = !parsed ? 'malformed token' : !row ? 'unknown token' : !secretOk ? 'wrong secret' : refusal;
-      if (reason || !row || !keys) {
+      if (reason || !row || !parsed) {
         // A paused, revoked or expired agent loses its session; a wrong guess leaves the real agent's alone.
         if (row && refusal) this.dropAgentSession(row.id);
         this.ctx.db.transaction(() =>
@@ -122,9 +111,9 @@ export class AgentOps {
       }
       const cached = this.agentSessions.get(row.id);
       if (cached && !cached.locked) return cached;
-      return this.startAgentSession(row, keys.wrappingKey);
+      return this.startAgentSession(row, parsed.secret);
     } finally {
-      zeroize(parsed?.secret, keys?.wrappingKey, keys?.requestKey);
+      zeroize(parsed?.secret);
     }
   }
 
@@ -180,14 +169,19 @@ export class AgentOps {
     return null;
   }
 
-  private startAgentSession(row: AgentRow, wrappingKey: Uint8Array): Session {
+  private startAgentSession(row: AgentRow, secret: Uint8Array): Session {
     const spaceKeys = new Map<string, Uint8Array>();
-    for (const k of this.ctx.db.prepare('SELECT space_id, wrapped FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string; wrapped: Buffer }[]) {
-      try {
-        spaceKeys.set(k.space_id, unwrapSecret(wrappingKey, k.wrapped, 'agent-space', this.ctx.vaultId, row.id, k.space_id));
-      } catch {
-        throw new VaultError('integrity', 'a space key wrapped for this agent could not be opened');
+    const wrappingKey = tokenWrappingKey(secret);
+    try {
+      for (const k of this.ctx.db.prepare('SELECT space_id, wrapped FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string; wrapped: Buffer }[]) {
+        try {
+          spaceKeys.set(k.space_id, unwrapSecret(wrappingKey, k.wrapped, 'agent-space', this.ctx.vaultId, row.id, k.space_id));
+        } catch {
+          throw new VaultError('integrity', 'a space key wrapped for this agent could not be opened');
+        }
       }
+    } finally {
+      zeroize(wrappingKey);
     }
     const actor: AgentActor = {
       type: 'agent',
@@ -217,10 +211,23 @@ export class AgentOps {
     session.wipe();
   }
 
-  private wrapAgentKeys(session: Session, agentId: string, spaceIds: string[], wrappingKey: Uint8Array): void {
-    const put = this.ctx.db.prepare('INSERT OR REPLACE INTO agent_keys (agent_id, space_id, wrapped) VALUES (?, ?, ?)');
-    for (const spaceId of spaceIds) put.run(agentId, spaceId, wrapSecret(wrappingKey, session.spaceKeys.get(spaceId)!, 'agent-space', this.ctx.vaultId, agentId, spaceId));
+  /**
+   * A fresh token for an agent: `save` stores the hash of its identifier and its verifier, and
+   * the agent's space keys are wrapped anew under a key derived from its secret.
+   */
+  private issueToken(session: Session, agentId: string, spaceIds: string[], save: (idHash: Uint8Array, verifier: Uint8Array) => void): string {
+    const { token, parsed } = newAgentToken();
+    const wrappingKey = tokenWrappingKey(parsed.secret);
+    try {
+      save(parsed.idHash, tokenVerifier(parsed.secret));
+      const put = this.ctx.db.prepare('INSERT OR REPLACE INTO agent_keys (agent_id, space_id, wrapped) VALUES (?, ?, ?)');
+      for (const spaceId of spaceIds) put.run(agentId, spaceId, wrapSecret(wrappingKey, session.spaceKeys.get(spaceId)!, 'agent-space', this.ctx.vaultId, agentId, spaceId));
+    } finally {
+      zeroize(parsed.secret, wrappingKey);
+    }
+    return token;
   }
+
 
   private agentInfo(a: AgentRow): AgentInfo {
     const spaces = (

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { agentTokenKeys, parseAgentToken } from '../../src/crypto/agent-token.js';
+import { parseAgentToken, tokenWrappingKey } from '../../src/crypto/agent-token.js';
 import { unwrapSecret } from '../../src/crypto/keys.js';
 import { createTestVault, expectCode, type TestVault } from '../support/vault.js';
 
@@ -29,10 +29,10 @@ describe('agent credentials in the core', () => {
       const wrapped = db.prepare('SELECT space_id, wrapped FROM agent_keys WHERE agent_id = ?').all(agent.id) as { space_id: string; wrapped: Buffer }[];
       expect(wrapped).toHaveLength(1);
       const parsed = parseAgentToken(token)!;
-      const key = unwrapSecret(agentTokenKeys(parsed.secret).wrappingKey, wrapped[0]!.wrapped, 'agent-space', v.service.vaultId, agent.id, wrapped[0]!.space_id);
+      const key = unwrapSecret(tokenWrappingKey(parsed.secret), wrapped[0]!.wrapped, 'agent-space', v.service.vaultId, agent.id, wrapped[0]!.space_id);
       expect(key).toHaveLength(32);
       const other = parseAgentToken(v.service.addAgent(v.owner, { name: 'other', spaces: ['default'], grants: ['read'] }).token)!;
-      expect(() => unwrapSecret(agentTokenKeys(other.secret).wrappingKey, wrapped[0]!.wrapped, 'agent-space', v.service.vaultId, agent.id, wrapped[0]!.space_id)).toThrow();
+      expect(() => unwrapSecret(tokenWrappingKey(other.secret), wrapped[0]!.wrapped, 'agent-space', v.service.vaultId, agent.id, wrapped[0]!.space_id)).toThrow();
     } finally {
       db.close();
     }
