@@ -1,12 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { zeroize } from '../crypto/zeroize.js';
-import { VaultError } from '../vault/errors.js';
+import { VaultError, agentAuthFailed } from '../vault/errors.js';
 import type { VaultService } from '../vault/vault-service.js';
 import type { FailureThrottle } from './failure-throttle.js';
 import { bearerToken } from './request-guards.js';
-import { requestKeyOf, SIGNATURE_HEADERS, verifySignature, type NonceCache } from './signing.js';
-
-const AUTH_FAILED = 'missing, invalid or expired agent token';
+import { requestKeyOf, SIGNATURE_HEADERS, checkRequestSignature, type NonceCache } from './signing.js';
 
 export interface AgentAuth {
   /** Sets `req.agentSession` from the bearer token, or throws auth_failed (throttled when the client keeps failing). */
@@ -44,8 +42,8 @@ export function agentAuth(service: VaultService, failures: FailureThrottle, nonc
     };
     if (header(SIGNATURE_HEADERS.signature) === undefined && !session.actor.requireSigning) return;
     const key = requestKeyOf(bearerToken(req.raw) ?? '');
-    if (!key) throw new VaultError('auth_failed', AUTH_FAILED);
-    const check = verifySignature(
+    if (!key) throw agentAuthFailed();
+    const check = checkRequestSignature(
       key,
       {
         method: req.method,
@@ -64,7 +62,7 @@ export function agentAuth(service: VaultService, failures: FailureThrottle, nonc
     if (!check.ok) {
       service.recordRefusal(session, 'verifySignature', check.reason);
       refuseFailure(req.socket.remoteAddress ?? 'unknown');
-      throw new VaultError('auth_failed', AUTH_FAILED);
+      throw agentAuthFailed();
     }
   }
 

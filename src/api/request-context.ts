@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Session } from '../vault/session.js';
-import { VaultError } from '../vault/errors.js';
+import { agentAuthFailed } from '../vault/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,6 +12,6 @@ declare module 'fastify' {
 }
 
 export function sessionOf(req: FastifyRequest): Session {
-  if (!req.agentSession) throw new VaultError('auth_failed', 'missing, invalid or expired agent token');
+  if (!req.agentSession) throw agentAuthFailed();
   return req.agentSession;
 }

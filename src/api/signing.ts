@@ -85,7 +85,7 @@ export class NonceCache {
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
-export function verifySignature(
+export function checkRequestSignature(
   requestKey: Uint8Array,
   parts: Omit<SignedParts, 'timestamp' | 'nonce'> & { timestamp?: string; nonce?: string; signature?: string },
   nowSeconds: number,

@@ -5,7 +5,7 @@ import { unwrapSecret, wrapSecret } from '../crypto/keys.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { MemoryIndex } from '../store/memory-index.js';
 import { mayGrant, mayManageAgent } from './policy.js';
-import { VaultError, forbidden, notFound } from './errors.js';
+import { VaultError, agentAuthFailed, forbidden, notFound } from './errors.js';
 import { Session, type AgentActor } from './session.js';
 import { parse } from './validate.js';
 import { type AgentRow, type AuditTrail, DAY_MS, iso, agentOf, dedupe } from './rows.js';
@@ -107,7 +107,7 @@ export class AgentOps {
             details: { reason: reason ?? 'unknown token' },
           }),
         ).immediate();
-        throw new VaultError('auth_failed', 'missing, invalid or expired agent token');
+        throw agentAuthFailed();
       }
       const cached = this.agentSessions.get(row.id);
       if (cached && !cached.locked) return cached;

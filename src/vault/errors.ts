@@ -19,6 +19,8 @@ export class VaultError extends Error {
 
 export const invalid = (message: string): VaultError => new VaultError('invalid_input', message);
 export const notFound = (what: string): VaultError => new VaultError('not_found', `${what} not found`);
+/** Every rejected agent credential gets this one error, so a client cannot tell why from the answer. */
+export const agentAuthFailed = (): VaultError => new VaultError('auth_failed', 'missing, invalid or expired agent token');
 export const forbidden = (message = 'not allowed for this profile'): VaultError => new VaultError('forbidden', message);
 
 /** What any front door may show of any thrown value: a VaultError as it is, anything else as `internal`. */
