@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { closedToOthers, ownedByMe } from '../store/file-access.js';
 import { VaultError } from '../vault/errors.js';
 
 export interface ConnectionInfo {
@@ -15,10 +16,6 @@ export function defaultConnectionFile(vaultPath: string): string {
   return join(dirname(vaultPath), 'run', 'server.json');
 }
 
-const ownsIt = (uid: number): boolean => process.getuid === undefined || uid === process.getuid();
-/** POSIX permissions only; Windows reports synthetic modes and is protected by the profile folder's ACL. */
-const checksModes = process.platform !== 'win32';
-
 /**
  * Creates the folder (0700) if needed and refuses one that others can enter or that belongs to
  * someone else, and the same for a file left from an earlier run (0600). Runs before the bind,
@@ -28,7 +25,7 @@ export function checkConnectionFolder(file: string): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const d = lstatSync(dir);
-  if (!d.isDirectory() || !ownsIt(d.uid) || (checksModes && (d.mode & 0o077) !== 0))
+  if (!d.isDirectory() || !ownedByMe(d) || !closedToOthers(d))
     throw new VaultError('forbidden', `refusing to start: ${dir} must be a folder owned by you with mode 0700 (chmod 700 it)`);
   let f;
   try {
@@ -36,7 +33,7 @@ export function checkConnectionFolder(file: string): void {
   } catch {
     return;
   }
-  if (!f.isFile() || !ownsIt(f.uid) || (checksModes && (f.mode & 0o077) !== 0))
+  if (!f.isFile() || !ownedByMe(f) || !closedToOthers(f))
     throw new VaultError('forbidden', `refusing to start: ${file} must be a file owned by you with mode 0600`);
 }
 

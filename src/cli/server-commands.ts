@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { lstatSync, readFileSync } from 'node:fs';
 import { defaultConnectionFile } from '../api/connection-file.js';
+import { closedToOthers } from '../store/file-access.js';
 import { DEFAULT_PORT } from '../api/loopback.js';
 import { serveMcpOverStdio } from '../api/mcp-stdio.js';
 import { startServer } from '../api/server.js';
@@ -17,7 +18,7 @@ function agentToken(tokenFile: string | undefined): string {
   if (tokenFile) {
     const st = lstatSync(tokenFile, { throwIfNoEntry: false });
     if (!st?.isFile()) throw new VaultError('invalid_input', 'the token file does not exist');
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) throw new VaultError('forbidden', 'the token file must not be readable by others (chmod 600 it)');
+    if (!closedToOthers(st)) throw new VaultError('forbidden', 'the token file must not be readable by others (chmod 600 it)');
     return readFileSync(tokenFile, 'utf8').trim();
   }
   const fromEnv = process.env.MEMVAULT_TOKEN;

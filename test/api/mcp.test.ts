@@ -133,5 +133,12 @@ describe('MCP with the official SDK client', () => {
     const bad = spawnSync(process.execPath, [BIN, 'mcp'], { env: { ...env, MEMVAULT_TOKEN: 'mvat_nope' }, input: '', encoding: 'utf8' });
     expect(bad.status).toBe(3);
     expect(bad.stdout).toBe('');
+    const { chmodSync, writeFileSync } = await import('node:fs');
+    const loose = `${t.v.dir}/loose-token`;
+    writeFileSync(loose, token);
+    chmodSync(loose, 0o644);
+    const shared = spawnSync(process.execPath, [BIN, 'mcp', '--token-file', loose], { env, input: '', encoding: 'utf8' });
+    expect(shared.status).toBe(4);
+    expect(shared.stderr).toContain('chmod 600');
   });
 });
