@@ -6,8 +6,10 @@ import { randomBytes } from './random.js';
  * and 256 random bits that never leave the agent. The vault keeps a hash of the identifier
  * (to find the row), a verifier derived from the secret, and space keys wrapped under another
  * key derived from the secret. The prefix lets secret scanners recognise leaked tokens.
+ * The last base64url character of 32 bytes carries 2 unused bits; only the canonical spelling
+ * (those bits zero) is accepted, so one token has exactly one accepted text.
  */
-const TOKEN_PATTERN = /^mvat_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+const TOKEN_PATTERN = /^mvat_([0-9a-f]{32})_([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$/;
 
 export interface ParsedAgentToken {
   idHash: Uint8Array;

@@ -69,7 +69,9 @@ describe('agent credentials in the core', () => {
       throw new Error('token was accepted');
     };
     refuse('mvat_short');
-    refuse(`${b.token.slice(0, -1)}${b.token.endsWith('A') ? 'B' : 'A'}`);
+    const flipped = b.token.at(-10) === 'A' ? 'B' : 'A';
+    refuse(`${b.token.slice(0, -10)}${flipped}${b.token.slice(-9)}`);
+    refuse(`${b.token.slice(0, -1)}${String.fromCharCode(b.token.charCodeAt(b.token.length - 1) + 1)}`);
     v.service.pauseAgent(v.owner, 'b');
     refuse(b.token);
     v.service.resumeAgent(v.owner, 'b');
