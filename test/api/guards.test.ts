@@ -93,7 +93,7 @@ describe('requests are checked before auth and before the body is read', () => {
   });
 
   it('cuts off a client that never finishes its headers', async () => {
-    const r = await rawRequest(port, `GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`, 3000);
+    const r = await rawRequest(port, `GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
     expect(r.closed).toBe(true);
     expect(r.status).toBe(408);
   });

@@ -46,7 +46,8 @@ export interface RawResponse {
 
 /**
  * Sends bytes exactly as given, for what fetch will not send (two Host headers, no Host, a
- * body larger than its Content-Length says). Resolves when the server closes or goes quiet.
+ * body larger than its Content-Length says). Resolves when the server closes, or goes quiet for
+ * `quietMs` after it has answered; a slow first answer (a loaded CI machine) waits up to 15 s.
  */
 export function rawRequest(port: number, text: string, quietMs = 500, address = '127.0.0.1'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -70,6 +71,8 @@ export function rawRequest(port: number, text: string, quietMs = 500, address = 
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
     socket.on('error', (err) => (data ? finish(true) : reject(err)));
-    socket.write(text, () => quiet());
+    socket.write(text, () => {
+      timer ??= setTimeout(() => finish(false), 15_000);
+    });
   });
 }
