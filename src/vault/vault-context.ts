@@ -10,6 +10,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { OPERATION_PERMISSION, WRITE_OPERATIONS, actorMay, type Operation } from './policy.js';
 import { VaultError, forbidden, notFound } from './errors.js';
 import { Session, type AgentActor } from './session.js';
+import { RefusalBudget, type RefusalSummary } from './refusal-budget.js';
 import { openFields, type PlainFields, type RecordPlace } from './records.js';
 import { type ProfileRow, type VersionRow, type CurrentRow, type AuditTrail, DAY_MS, iso, readMeta, decrypted, sealedOf } from './rows.js';
 
@@ -24,6 +25,7 @@ const REFUSALS: ReadonlySet<string> = new Set(['forbidden', 'throttled']);
 export class VaultContext {
   readonly sessions = new Set<Session>();
   readonly spaceNames = new Map<string, string>();
+  private readonly refusals = new RefusalBudget();
   nextSchema = 1;
 
   constructor(
@@ -119,8 +121,34 @@ export class VaultContext {
     if (session.signingKey) signCheckpoint(this.db, this.vaultId, session.signingKey, this.clock(), false);
   }
 
+  /** Writes one event; refusals go through the budget, so a flood of them becomes a count. */
   appendEvent(entry: AuditEntry): void {
-    appendAudit(this.db, entry, this.clock());
+    const now = this.clock();
+    if (entry.outcome === 'ok') {
+      appendAudit(this.db, entry, now);
+      return;
+    }
+    const { log, due } = this.refusals.admit(entry.actorType, entry.actorId, now);
+    for (const summary of due) this.appendSummary(summary, now);
+    if (log) appendAudit(this.db, entry, now);
+  }
+
+  /** Writes the counts of refusals not yet written one by one; the vault is closing. */
+  flushRefusals(): void {
+    const pending = this.refusals.drain();
+    if (pending.length === 0) return;
+    const now = this.clock();
+    this.db.transaction(() => {
+      for (const summary of pending) this.appendSummary(summary, now);
+    }).immediate();
+  }
+
+  private appendSummary(s: RefusalSummary, now: number): void {
+    appendAudit(
+      this.db,
+      { actorType: s.actorType, actorId: s.actorId, action: 'repeatedRefusals', targets: [], outcome: 'denied', details: { count: s.count, from: iso(s.from), to: iso(s.to) } },
+      now,
+    );
   }
 
   /**

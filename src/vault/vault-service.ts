@@ -150,8 +150,9 @@ export interface CreatedVault {
     return service;
   }
 
-  /** Locks every session and closes the file. */
+  /** Writes pending refusal counts, locks every session (signing the tail) and closes the file. */
   close(): void {
+    this.ctx.flushRefusals();
     for (const s of [...this.ctx.sessions]) this.ctx.lock(s);
     this.ctx.db.close();
   }

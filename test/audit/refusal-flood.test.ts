@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestVault, expectCode, type TestVault } from '../support/vault.js';
+
+interface Row {
+  actor_type: string;
+  actor_id: string;
+  action: string;
+  outcome: string;
+  details: string;
+}
+
+describe('a flood of refusals', () => {
+  let v: TestVault;
+  let now: number;
+
+  beforeEach(async () => {
+    now = Date.parse('2026-11-22T12:00:00Z');
+    v = await createTestVault({ clock: () => now });
+  });
+  afterEach(() => v.cleanup());
+
+  const rows = (): Row[] => {
+    const db = new Database(v.path, { readonly: true });
+    try {
+      return db.prepare("SELECT actor_type, actor_id, action, outcome, details FROM audit_events WHERE outcome != 'ok' ORDER BY seq").all() as Row[];
+    } finally {
+      db.close();
+    }
+  };
+  const badToken = `mvat_${'0'.repeat(32)}_${'A'.repeat(43)}`;
+
+  it('writes the first refusals of a source, counts the rest, and writes the count when the minute is over', async () => {
+    const { token } = v.service.addAgent(v.owner, { name: 'coder', spaces: ['default'], grants: ['read'] });
+    for (let i = 0; i < 200; i++) {
+      now += 100;
+      await expectCode(() => v.service.authenticateAgent(badToken), 'auth_failed');
+    }
+    const reader = v.service.authenticateAgent(token);
+    await expectCode(() => v.service.addMemory(reader, { content: 'not allowed' }), 'forbidden');
+
+    const during = rows();
+    expect(during.filter((r) => r.action === 'authenticateAgent')).toHaveLength(30);
+    expect(during.some((r) => r.actor_id === 'coder' && r.action === 'addMemory')).toBe(true);
+
+    now += 60_000;
+    await expectCode(() => v.service.authenticateAgent(badToken), 'auth_failed');
+    const summary = rows().filter((r) => r.action === 'repeatedRefusals');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatchObject({ actor_type: 'anonymous', actor_id: 'agent-token', outcome: 'denied' });
+    expect(JSON.parse(summary[0]!.details)).toEqual({ count: 170, from: '2026-11-22T12:00:03.100Z', to: '2026-11-22T12:00:20.000Z' });
+    expect(rows().filter((r) => r.action === 'authenticateAgent')).toHaveLength(31);
+    expect(v.service.verifyChainNow().ok).toBe(true);
+  });
+
+  it('writes pending counts when the vault closes', async () => {
+    for (let i = 0; i < 35; i++) await expectCode(() => v.service.authenticateAgent('nonsense'), 'auth_failed');
+    v.service.close();
+    const summary = rows().filter((r) => r.action === 'repeatedRefusals');
+    expect(summary.map((r) => JSON.parse(r.details) as { count: number })).toMatchObject([{ count: 5 }]);
+  });
+});
