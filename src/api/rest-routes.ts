@@ -17,7 +17,7 @@ import {
   tagSchema,
   updateMemorySchema,
 } from '../contract/memory.js';
-import { problemSchema } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem.js';
 import type { VaultService } from '../vault/vault-service.js';
 import { sessionOf } from './request-context.js';
 
@@ -45,7 +45,8 @@ const idParams = z.strictObject({ id: memoryIdSchema });
 const patchSchema = updateMemorySchema.omit({ id: true });
 
 const BEARER = [{ bearerAuth: [] }];
-const ERRORS = { '4xx': problemSchema, '5xx': problemSchema };
+const PROBLEM = { description: 'RFC 9457 problem details', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } };
+const ERRORS = { '4xx': PROBLEM, '5xx': PROBLEM };
 const spacesSchema = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string(), memories: z.number().int() })) });
 
 /**

@@ -86,7 +86,7 @@ describe('REST /v1 for agents', () => {
     const add = doc.paths['/v1/memories']!.post!;
     expect(Object.keys(add.requestBody!.content['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['content', 'tags', 'space', 'vector']));
     expect(Object.keys(add.responses['201']!.content!['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['id', 'content', 'source', 'version']));
-    expect(Object.keys(add.responses['4XX']!.content!['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail']));
+    expect(Object.keys(add.responses['4XX']!.content!['application/problem+json']!.schema.properties)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail']));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/health', '/v1/me', '/v1/memories', '/v1/memories/{id}', '/v1/memories/{id}/history', '/v1/search', '/v1/spaces']),
