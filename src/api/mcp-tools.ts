@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema } from '../contract/memory.js';
+import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
 import type { Session } from '../vault/session.js';
 import type { VaultService } from '../vault/vault-service.js';
 import { toProblem } from './problem.js';
@@ -82,6 +82,7 @@ export function createMcpServer(service: VaultService, session: () => Session): 
         kind: kindSchema.optional(),
         importance: z.number().min(0).max(1).optional(),
         state: z.enum(['active', 'archived']).optional().describe('archived memories are left out of recall by default'),
+        expectedVersion: updateMemorySchema.shape.expectedVersion.describe('The version you read (from get or recall); the update is refused if someone changed the memory since'),
       },
       annotations: { destructiveHint: false, idempotentHint: true },
     },

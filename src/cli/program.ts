@@ -168,6 +168,7 @@ export function buildProgram(): Command {
     .option('--valid-until <time>', 'valid until (ISO 8601)')
     .option('--archive', 'archive it')
     .option('--unarchive', 'make it active again')
+    .option('--if-version <n>', 'refuse unless the memory is still at this version', int)
     .action(async (id: string, o: Record<string, unknown>) =>
       withSession(g(), async (service, session) => {
         const memory = await service.updateMemory(session, {
@@ -180,6 +181,7 @@ export function buildProgram(): Command {
           validFrom: o.validFrom,
           validUntil: o.validUntil,
           state: o.archive ? 'archived' : o.unarchive ? 'active' : undefined,
+          expectedVersion: o.ifVersion,
         });
         if (g().json) printJson(memory);
         else printLine(`Updated ${memory.id} (version ${memory.version}).`);

@@ -92,6 +92,8 @@ export const updateMemorySchema = z.strictObject({
   validUntil: timeSchema.nullable().optional(),
   state: z.enum(['active', 'archived']).optional(),
   vector: vectorSchema.optional(),
+  /** Refuse the update (conflict) unless the memory is still at this version: no lost updates between agents. */
+  expectedVersion: z.number().int().min(1).optional(),
 });
 export type UpdateMemoryInput = z.input<typeof updateMemorySchema>;
 

@@ -165,6 +165,10 @@ export class MemoryOps {
     return this.ctx.act(session, 'updateMemory', (trail) => {
       trail.targets.push(input.id, before.space_id);
       const cur = this.currentRow(session, input.id);
+      if (input.expectedVersion !== undefined && cur.version !== input.expectedVersion)
+        throw new VaultError('conflict', `the memory is at version ${cur.version}, not ${input.expectedVersion}; read it again before changing it`, {
+          details: { currentVersion: cur.version },
+        });
       if (cur.version !== before.version) throw new VaultError('conflict', 'the memory changed while this update was prepared; try again');
       const key = session.spaceKeys.get(cur.space_id)!;
       const place = { vaultId: this.ctx.vaultId, spaceId: cur.space_id, memoryId: cur.memory_id, version: cur.version };

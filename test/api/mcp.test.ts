@@ -48,7 +48,10 @@ describe('MCP with the official SDK client', () => {
       const recalled = await call(client, 'recall', { query: 'indentation preference for Go', k: 3 });
       expect(recalled.content[0]!.text).toContain('tabs over spaces');
       expect((recalled.structuredContent!.items as { memory: { id: string } }[])[0]!.memory.id).toBe(id);
-      expect((await call(client, 'update', { id, tags: ['style', 'go'] })).structuredContent!.version).toBe(2);
+      expect((await call(client, 'update', { id, tags: ['style', 'go'], expectedVersion: 1 })).structuredContent!.version).toBe(2);
+      const stale = await call(client, 'update', { id, tags: ['lost'], expectedVersion: 1 });
+      expect(stale.isError).toBe(true);
+      expect(stale.content[0]!.text).toContain('version 2');
       expect((await call(client, 'get', { id })).structuredContent!.tags).toEqual(['style', 'go']);
       expect((await call(client, 'list_spaces')).structuredContent).toMatchObject({ agent: 'assistant', spaces: ['notes'] });
       const dup = await call(client, 'remember', { content: 'The user prefers tabs over spaces in Go code' });

@@ -30,6 +30,9 @@ describe('REST /v1 for agents', () => {
     const patched = await t.call(writer, 'PATCH', `/v1/memories/${m.id}`, { content: 'The staging database is Postgres 17' });
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as Memory).version).toBe(2);
+    const stale = await t.call(writer, 'PATCH', `/v1/memories/${m.id}`, { content: 'The staging database is MySQL', expectedVersion: 1 });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ type: 'urn:memvault:problem:conflict', details: { currentVersion: 2 } });
     const history = await json<{ items: { version: number; changedBy: string }[] }>(t.call(reader, 'GET', `/v1/memories/${m.id}/history`));
     expect(history.items.map((h) => [h.version, h.changedBy])).toEqual([[1, 'agent:writer'], [2, 'agent:writer']]);
 

@@ -75,7 +75,8 @@ describe('memvault command line', () => {
     const rest = json<{ items: { id: string }[]; nextCursor: null }>(['list', '--limit', '2', '--cursor', page.nextCursor], { env });
     expect(rest.items).toHaveLength(1);
     const id = rest.items[0]!.id;
-    json(['update', id, '--content', 'My cat is named Tom and he is nine'], { env });
+    json(['update', id, '--content', 'My cat is named Tom and he is nine', '--if-version', '1'], { env });
+    expect(run(['update', id, '--content', 'lost', '--if-version', '1'], { env }).code).toBe(1);
     expect(json<unknown[]>(['history', id], { env })).toHaveLength(2);
     json(['rm', id], { env });
     expect(run(['get', id], { env }).code).toBe(5);

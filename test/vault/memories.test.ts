@@ -27,6 +27,17 @@ describe('memories', () => {
     await expectCode(() => v.service.updateMemory(v.owner, { id: m.id, content: 'back' }), 'not_found');
   });
 
+  it('refuses an update made against a version that is no longer current, and changes nothing', async () => {
+    const m = await v.service.addMemory(v.owner, { content: 'The deploy window is Tuesday' });
+    await v.service.updateMemory(v.owner, { id: m.id, content: 'The deploy window is Wednesday', expectedVersion: 1 });
+    const err = (await expectCode(() => v.service.updateMemory(v.owner, { id: m.id, content: 'The deploy window is Friday', expectedVersion: 1 }), 'conflict')) as {
+      extra: { details: { currentVersion: number } };
+    };
+    expect(err.extra.details.currentVersion).toBe(2);
+    expect(v.service.getMemory(v.owner, m.id)).toMatchObject({ version: 2, content: 'The deploy window is Wednesday' });
+    await expectCode(() => v.service.updateMemory(v.owner, { id: m.id, expectedVersion: 0 }), 'invalid_input');
+  });
+
   it('reports an identical or near-identical memory instead of storing it twice, unless forced', async () => {
     const first = await v.service.addMemory(v.owner, { content: 'The meeting is on Monday at 3pm' });
     const dup = (await expectCode(() => v.service.addMemory(v.owner, { content: 'the meeting is on monday at 3 pm.' }), 'duplicate')) as {
