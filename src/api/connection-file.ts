@@ -37,6 +37,51 @@ export function checkConnectionFolder(file: string): void {
     throw new VaultError('forbidden', `refusing to start: ${file} must be a file owned by you with mode 0600`);
 }
 
+/**
+ * Refuses to start a second server for the same vault: agents find the server through this
+ * file, so a second one would take it over. A file whose process is gone, or whose address no
+ * longer answers as Memvault (the pid was reused after a crash), is stale and is replaced.
+ */
+export async function refuseIfRunning(file: string): Promise<void> {
+  let info: Partial<ConnectionInfo>;
+  try {
+    info = JSON.parse(readFileSync(file, 'utf8')) as Partial<ConnectionInfo>;
+  } catch {
+    return;
+  }
+  if (typeof info.pid !== 'number' || info.pid === process.pid || !processAlive(info.pid) || typeof info.url !== 'string') return;
+  if (await answersAsMemvault(info.url))
+    throw new VaultError('conflict', `a Memvault server for this vault is already running at ${info.url} (pid ${info.pid}); stop it first`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function answersAsMemvault(url: string): Promise<boolean> {
+  let health: URL;
+  try {
+    health = new URL('/v1/health', url);
+  } catch {
+    return false;
+  }
+  // Only ever probe our own loopback, whatever the file says.
+  if (health.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(health.hostname)) return false;
+  try {
+    const r = await fetch(health, { signal: AbortSignal.timeout(2000) });
+    const body = (await r.json()) as { status?: unknown; api?: unknown };
+    return r.ok && body.status === 'ok' && body.api === 'v1';
+  } catch {
+    return false;
+  }
+}
+
 /** Written after the bind succeeds, through a temporary file so readers never see half of it. */
 export function writeConnectionFile(file: string, info: ConnectionInfo): void {
   checkConnectionFolder(file);

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { VaultError } from '../vault/errors.js';
 import type { VaultService } from '../vault/vault-service.js';
-import { checkConnectionFolder, removeConnectionFile, writeConnectionFile } from './connection-file.js';
+import { checkConnectionFolder, refuseIfRunning, removeConnectionFile, writeConnectionFile } from './connection-file.js';
 import { FailureThrottle } from './failure-throttle.js';
 import { parseJsonBody, sha256Hex } from './json-body.js';
 import { allowedHosts, allowedOrigins, checkPort, DEFAULT_PORT, loopbackAddress } from './loopback.js';
@@ -70,7 +70,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const requestedPort = checkPort(options.port ?? DEFAULT_PORT);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const clock = options.clock ?? Date.now;
-  if (options.connectionFile) checkConnectionFolder(options.connectionFile);
+  if (options.connectionFile) {
+    checkConnectionFolder(options.connectionFile);
+    await refuseIfRunning(options.connectionFile);
+  }
 
   const hosts = new Set<string>();
   const origins = new Set<string>();

@@ -17,6 +17,23 @@ describe('memvault serve and memvault agent', () => {
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
+  /** For a second command while a server child runs: spawnSync would block the test's own fetches. */
+  const runAsync = (args: string[]) =>
+    new Promise<{ code: number | null; err: string }>((resolve) => {
+      const c = spawn(process.execPath, [BIN, ...args], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      c.once('exit', (code) => resolve({ code, err }));
+    });
+  const startServe = async (args: string[] = []) => {
+    const child = spawn(process.execPath, [BIN, '--json', 'serve', '--port', '0', ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    return { child, started: JSON.parse(first) as { url: string; port: number; connectionFile: string } };
+  };
+
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'memvault-serve-'));
     vault = join(dir, 'vault.db');
@@ -46,14 +63,8 @@ describe('memvault serve and memvault agent', () => {
 
   it('serves on a free port, writes a private connection file, and removes it on SIGTERM', async () => {
     const token = /mvat_\S+/.exec(run(['agent', 'add', 'svc', '--space', 'default', '--perm', 'read']).out)![0];
-    const child = spawn(process.execPath, [BIN, '--json', 'serve', '--port', '0'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child, started } = await startServe();
     try {
-      const lines = createInterface({ input: child.stdout });
-      const first = await new Promise<string>((resolve, reject) => {
-        lines.once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
-      });
-      const started = JSON.parse(first) as { url: string; port: number; connectionFile: string };
       expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(started.connectionFile).toBe(join(dir, 'run', 'server.json'));
       expect(statSync(started.connectionFile).mode & 0o777).toBe(0o600);
@@ -61,10 +72,26 @@ describe('memvault serve and memvault agent', () => {
       expect(JSON.parse(readFileSync(started.connectionFile, 'utf8'))).toMatchObject({ port: started.port, pid: child.pid });
       expect((await fetch(`${started.url}/v1/health`)).status).toBe(200);
       expect((await fetch(`${started.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      const second = await runAsync(['serve', '--port', '0']);
+      expect(second.code).toBe(1);
+      expect(second.err).toContain(`already running at ${started.url} (pid ${child.pid})`);
+      expect(JSON.parse(readFileSync(started.connectionFile, 'utf8'))).toMatchObject({ pid: child.pid });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(existsSync(started.connectionFile)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('replaces a connection file left by a server that is gone', async () => {
+    const file = join(dir, 'run', 'server.json');
+    // A live pid (this test) whose address does not answer: a crashed server whose pid was reused.
+    writeFileSync(file, JSON.stringify({ url: 'http://127.0.0.1:1', host: '127.0.0.1', port: 1, pid: process.pid, startedAt: new Date().toISOString() }), { mode: 0o600 });
+    const { child, started } = await startServe();
+    try {
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: child.pid, port: started.port });
     } finally {
       child.kill('SIGKILL');
     }
