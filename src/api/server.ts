@@ -15,6 +15,8 @@ import { registerRestRoutes } from './rest-routes.js';
 import { agentAuth } from './agent-auth.js';
 import { registerMcpRoute } from './mcp-http.js';
 import { NonceCache } from './signing.js';
+import { SECURITY_HEADERS } from './security-headers.js';
+import { answerClientError } from './client-errors.js';
 
 export interface ServerLimits {
   /** Largest accepted request body; larger ones get 413 and the connection is closed. */
@@ -49,14 +51,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'referrer-policy': 'no-referrer',
-  'cross-origin-resource-policy': 'same-origin',
-};
 
 const EMPTY_SHA256 = sha256Hex('');
 
@@ -90,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     forceCloseConnections: true,
     return503OnClosing: true,
     exposeHeadRoutes: false,
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

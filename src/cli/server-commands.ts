@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { lstatSync, readFileSync } from 'node:fs';
 import { defaultConnectionFile } from '../api/connection-file.js';
-import { closedToOthers } from '../store/file-access.js';
+import { closedToOthers, ownedByMe } from '../store/file-access.js';
 import { DEFAULT_PORT } from '../api/loopback.js';
 import { serveMcpOverStdio } from '../api/mcp-stdio.js';
 import { startServer } from '../api/server.js';
@@ -13,12 +13,20 @@ const port = (value: string): number => {
   return Number(value);
 };
 
-/** The token never comes from an argument, which every user on the machine can read in the process list. */
+/**
+ * The token never comes from an argument, which every user on the machine can read in the
+ * process list. A token file is trusted only if it is the user's own regular file that nobody
+ * else can read: a symbolic link (whoever controls its folder can repoint it) and a file owned
+ * by someone else (they can rewrite it, or open it up again) are refused, not followed.
+ */
 function agentToken(tokenFile: string | undefined): string {
   if (tokenFile) {
     const st = lstatSync(tokenFile, { throwIfNoEntry: false });
-    if (!st?.isFile()) throw new VaultError('invalid_input', 'the token file does not exist');
-    if (!closedToOthers(st)) throw new VaultError('forbidden', 'the token file must not be readable by others (chmod 600 it)');
+    if (!st) throw new VaultError('invalid_input', `the token file ${tokenFile} does not exist`);
+    if (st.isSymbolicLink()) throw new VaultError('invalid_input', `the token file ${tokenFile} is a symbolic link; pass the path of the real file`);
+    if (!st.isFile()) throw new VaultError('invalid_input', `the token file ${tokenFile} is not a regular file`);
+    if (!ownedByMe(st)) throw new VaultError('forbidden', `the token file ${tokenFile} is not owned by you`);
+    if (!closedToOthers(st)) throw new VaultError('forbidden', `the token file ${tokenFile} must not be readable by others (chmod 600 it)`);
     return readFileSync(tokenFile, 'utf8').trim();
   }
   const fromEnv = process.env.MEMVAULT_TOKEN;

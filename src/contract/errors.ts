@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   duplicate: { http: 409, exit: 1, title: 'Duplicate memory' },
   method_not_allowed: { http: 405, exit: 2, title: 'Method not allowed' },
   payload_too_large: { http: 413, exit: 2, title: 'Request body too large' },
+  headers_too_large: { http: 431, exit: 2, title: 'Request headers too large' },
+  request_timeout: { http: 408, exit: 1, title: 'Request timeout' },
   unsupported_media_type: { http: 415, exit: 2, title: 'Unsupported media type' },
   integrity: { http: 500, exit: 1, title: 'Integrity check failed' },
   internal: { http: 500, exit: 1, title: 'Internal error' },
