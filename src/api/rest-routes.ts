@@ -16,6 +16,7 @@ import {
   spaceNameSchema,
   tagSchema,
   updateMemorySchema,
+  updateResultSchema,
 } from '../contract/memory.js';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem.js';
 import type { VaultService } from '../vault/vault-service.js';
@@ -94,7 +95,7 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService):
     service.getMemory(sessionOf(req), req.params.id),
   );
 
-  r.patch('/v1/memories/:id', { schema: { summary: 'Change a memory; a new version is kept', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema, response: { 200: memorySchema, ...ERRORS } } }, (req) =>
+  r.patch('/v1/memories/:id', { schema: { summary: 'Change a memory; a new version is kept. A caller without read permission gets a receipt (id, space, version, state, updatedAt), never the content', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema, response: { 200: updateResultSchema, ...ERRORS } } }, (req) =>
     service.updateMemory(sessionOf(req), { ...req.body, id: req.params.id }),
   );
 

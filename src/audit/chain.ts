@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { sign, verifySignature } from '../crypto/keys.js';
+import type { PinnedHead } from '../store/head-store.js';
+import { VAULT_SIGNER, trustedSigners, type SignerKey } from './signers.js';
 import { maskDetails, type AuditDetails } from './mask.js';
 
 export type ActorType = 'profile' | 'agent' | 'system' | 'anonymous';
@@ -46,9 +48,7 @@ export function eventHash(prev: Uint8Array, r: Omit<AuditRow, 'prev_hash' | 'has
 
 /** Appends one event; the caller runs this inside the transaction of the action it records. */
 export function appendAudit(db: Db, entry: AuditEntry, now: number): number {
-  const last = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: Buffer }
-    | undefined;
+  const last = chainHead(db);
   const row = {
     seq: (last?.seq ?? 0) + 1,
     ts: now,
@@ -68,88 +68,123 @@ export function appendAudit(db: Db, entry: AuditEntry, now: number): number {
   return row.seq;
 }
 
-function checkpointMessage(vaultId: string, seq: number, hash: Uint8Array): Uint8Array {
-  return Buffer.concat([Buffer.from(`memvault-audit-checkpoint:${vaultId}:${seq}:`), hash]);
+/**
+ * What a checkpoint signs. Checkpoints of the vault key keep the message of release 0.1.0, so
+ * old vaults verify; every other signer's message names the signer too.
+ */
+export function checkpointMessage(vaultId: string, signer: string, seq: number, hash: Uint8Array): Uint8Array {
+  const prefix = signer === VAULT_SIGNER ? `memvault-audit-checkpoint:${vaultId}:${seq}:` : `memvault-audit-checkpoint-v2:${vaultId}:${signer}:${seq}:`;
+  return Buffer.concat([Buffer.from(prefix), hash]);
 }
 
 /** A permanent checkpoint at least this often, so pruning can restart the chain at one. */
 const PERMANENT_EVERY = 64;
 
+export interface ChainHead {
+  seq: number;
+  hash: Buffer;
+}
+
+export function chainHead(db: Db): ChainHead | undefined {
+  return db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as ChainHead | undefined;
+}
+
 /**
- * Signs the current head of the chain. Sessions that hold the vault signing key call this
- * after every action, so an edit anywhere before the head breaks a signature; a permanent
- * checkpoint is kept at unlock, lock and every PERMANENT_EVERY events.
+ * Signs the current head of the chain with the acting session's key. Callers check the chain
+ * first (ChainGuard), so a signature never seals a tampered log. The latest head keeps one
+ * replaceable row; a permanent checkpoint is kept at unlock, lock and every PERMANENT_EVERY events.
  */
-export function signCheckpoint(db: Db, vaultId: string, signingKey: Uint8Array, now: number, permanent: boolean): void {
-  const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: Buffer }
-    | undefined;
-  if (!head) return;
+export function signCheckpoint(db: Db, vaultId: string, signer: SignerKey, now: number, permanent: boolean): ChainHead | undefined {
+  const head = chainHead(db);
+  if (!head) return undefined;
   const lastPermanent = (db.prepare('SELECT max(seq) AS s FROM audit_checkpoints WHERE permanent = 1').get() as { s: number | null }).s ?? 0;
   const keep = permanent || head.seq - lastPermanent >= PERMANENT_EVERY;
-  const signature = sign(signingKey, checkpointMessage(vaultId, head.seq, head.hash));
+  const signature = sign(signer.secretKey, checkpointMessage(vaultId, signer.id, head.seq, head.hash));
   db.prepare('DELETE FROM audit_checkpoints WHERE permanent = 0').run();
   db.prepare(
-    `INSERT INTO audit_checkpoints (seq, hash, ts, signature, permanent) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO audit_checkpoints (seq, hash, ts, signature, permanent, signer) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (seq) DO UPDATE SET permanent = max(permanent, excluded.permanent)`,
-  ).run(
-    head.seq,
-    head.hash,
-    now,
-    signature,
-    keep ? 1 : 0,
-  );
+  ).run(head.seq, head.hash, now, signature, keep ? 1 : 0, signer.id);
+  return head;
 }
+
+/** Why verification failed; `unsigned_tail` alone means every event up to the last checkpoint is sound. */
+export type VerifyProblem = 'empty' | 'broken_link' | 'rollback' | 'key_changed' | 'no_checkpoint' | 'bad_checkpoint' | 'unsigned_tail';
 
 export interface VerifyReport {
   ok: boolean;
   events: number;
   checkpoints: number;
+  /** Highest event covered by a valid signature (0 when none is). */
+  signedThrough: number;
+  /** Events after `signedThrough` that no signature covers yet. */
+  unsignedEvents: number;
   firstBadSeq: number | null;
+  problem: VerifyProblem | null;
   reason: string | null;
 }
 
 /**
- * Walks the chain from the start: a gap in sequence numbers (deleted or inserted event), a
+ * Walks the whole chain: a gap in sequence numbers (deleted or inserted event), a
  * previous-hash mismatch (reordered) or a hash mismatch (edited) stops the walk at that event.
- * Checkpoints must carry a valid vault signature over the hash the chain has at that point.
+ * Then: at least one checkpoint; each signed by a certified key over the hash the chain has
+ * at that point; the pinned head from outside the file still in the chain; and the head
+ * itself covered by a signature. Anything less is a failure that names the first bad event.
  */
-export function verifyChain(db: Db, vaultId: string, signingPublicKey: Uint8Array): VerifyReport {
-  let prev: Uint8Array = GENESIS;
-  let expectedSeq = 1;
-  let events = 0;
-  const hashes = new Map<number, Buffer>();
-  const fail = (seq: number, reason: string): VerifyReport => ({
-    ok: false,
-    events,
-    checkpoints: 0,
-    firstBadSeq: seq,
-    reason,
-  });
-  for (const r of db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-    if (r.seq !== expectedSeq) return fail(expectedSeq, r.seq > expectedSeq ? 'event missing' : 'sequence out of order');
-    if (!Buffer.from(prev).equals(r.prev_hash)) return fail(r.seq, 'previous-hash link broken');
-    const hash = eventHash(prev, r);
-    if (!hash.equals(r.hash)) return fail(r.seq, 'event content does not match its hash');
-    hashes.set(r.seq, hash);
-    prev = hash;
-    expectedSeq++;
-    events++;
-  }
-  let checkpoints = 0;
-  const rows = db.prepare('SELECT seq, hash, signature FROM audit_checkpoints ORDER BY seq').all() as {
+export function verifyChain(db: Db, vaultId: string, vaultPublicKey: Uint8Array, pinned: PinnedHead | null): VerifyReport {
+  const cps = db.prepare('SELECT seq, hash, signature, signer FROM audit_checkpoints ORDER BY seq').all() as {
     seq: number;
     hash: Buffer;
     signature: Buffer;
+    signer: string;
   }[];
-  for (const c of rows) {
-    const chainHash = hashes.get(c.seq);
-    if (!chainHash) return fail(c.seq, 'signed checkpoint refers to a missing event');
-    if (!chainHash.equals(c.hash) || !verifySignature(signingPublicKey, checkpointMessage(vaultId, c.seq, c.hash), c.signature))
-      return fail(c.seq, 'checkpoint signature invalid');
-    checkpoints++;
+  const wanted = new Set(cps.map((c) => c.seq));
+  if (pinned) wanted.add(pinned.seq);
+  const hashes = new Map<number, Buffer>();
+  let prev: Uint8Array = GENESIS;
+  let events = 0;
+  const report = (problem: VerifyProblem | null, firstBadSeq: number | null, reason: string | null, checkpoints = 0, signedThrough = 0): VerifyReport => ({
+    ok: problem === null,
+    events,
+    checkpoints,
+    signedThrough,
+    unsignedEvents: Math.max(0, events - signedThrough),
+    firstBadSeq,
+    problem,
+    reason,
+  });
+  if (pinned && pinned.signingPublicKey !== Buffer.from(vaultPublicKey).toString('hex'))
+    return report('key_changed', null, 'the vault signing key is not the one this machine verified before: the file was replaced');
+  for (const r of db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    const expectedSeq = events + 1;
+    if (r.seq !== expectedSeq) return report('broken_link', expectedSeq, r.seq > expectedSeq ? 'event missing' : 'sequence out of order');
+    if (!Buffer.from(prev).equals(r.prev_hash)) return report('broken_link', r.seq, 'previous-hash link broken');
+    const hash = eventHash(prev, r);
+    if (!hash.equals(r.hash)) return report('broken_link', r.seq, 'event content does not match its hash');
+    if (wanted.has(r.seq)) hashes.set(r.seq, hash);
+    prev = hash;
+    events++;
   }
-  return { ok: true, events, checkpoints, firstBadSeq: null, reason: null };
+  if (events === 0) return report('empty', 1, 'the log has no events: it was wiped');
+  if (pinned && pinned.seq > events)
+    return report('rollback', events + 1, `the log ends at event ${events}, but event ${pinned.seq} was verified on this machine: events were removed or the file was rolled back`);
+  if (pinned && hashes.get(pinned.seq)?.toString('hex') !== pinned.hash)
+    return report('rollback', pinned.seq, 'event differs from the one verified on this machine: the file was rolled back or rewritten');
+  if (cps.length === 0) return report('no_checkpoint', 1, 'no signed checkpoint: the signatures were removed');
+  const trusted = trustedSigners(db, vaultId, vaultPublicKey);
+  let signedThrough = 0;
+  for (const c of cps) {
+    const chainHash = hashes.get(c.seq);
+    if (!chainHash) return report('bad_checkpoint', c.seq, 'a signed checkpoint covers more events than the log holds: events were removed', 0, signedThrough);
+    const key = trusted.get(c.signer);
+    if (!key) return report('bad_checkpoint', c.seq, 'checkpoint signed by a key no owner or admin certified', 0, signedThrough);
+    if (!chainHash.equals(c.hash) || !verifySignature(key, checkpointMessage(vaultId, c.signer, c.seq, c.hash), c.signature))
+      return report('bad_checkpoint', c.seq, 'checkpoint signature invalid', 0, signedThrough);
+    signedThrough = c.seq;
+  }
+  if (signedThrough < events)
+    return report('unsigned_tail', signedThrough + 1, `${events - signedThrough} event(s) after the last signed checkpoint are not signed yet`, cps.length, signedThrough);
+  return report(null, null, null, cps.length, signedThrough);
 }
 
 export function rowToEvent(r: AuditRow): AuditEvent {

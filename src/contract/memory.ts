@@ -151,6 +151,12 @@ export const memorySchema = z.object({
 });
 export type Memory = z.infer<typeof memorySchema>;
 
+/** What an update answers a caller that may write but not read: that it happened, none of the content. */
+export const memoryReceiptSchema = memorySchema.pick({ id: true, space: true, version: true, state: true, updatedAt: true });
+export type MemoryReceipt = z.infer<typeof memoryReceiptSchema>;
+export const updateResultSchema = z.union([memorySchema, memoryReceiptSchema]);
+export type UpdateResult = z.infer<typeof updateResultSchema>;
+
 export const MEMORY_CHANGES = ['create', 'update', 'archive', 'delete'] as const;
 
 export const memoryVersionSchema = memorySchema.omit({ id: true, space: true, createdAt: true, updatedAt: true }).extend({

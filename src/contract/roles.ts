@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   'memory.write',
   'memory.delete',
   'memory.purge',
+  'memory.deleted',
   'space.list',
   'space.manage',
   'profile.list',

@@ -1,5 +1,6 @@
 import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { randomBytes } from './random.js';
+import { boxKeyPairFromSeed, signingKeyPairFromSeed, type BoxKeyPair, type SigningKeyPair } from './keys.js';
 
 /**
  * An agent token is `mvat_<identifier>_<secret>`: 128 random bits that name the credential
@@ -38,10 +39,28 @@ const derive = (secret: Uint8Array, info: string): Uint8Array => new Uint8Array(
 
 /** Stored; proves the secret without revealing it. */
 export const tokenVerifier = (secret: Uint8Array): Uint8Array => derive(secret, 'verifier');
-/** Wraps the granted space keys. */
+/** Wrapped the granted space keys in release 0.1.0; read once to convert such an agent. */
 export const tokenWrappingKey = (secret: Uint8Array): Uint8Array => derive(secret, 'wrap-space-keys');
 /** Signs requests when the agent uses HMAC request signing. */
 export const tokenRequestKey = (secret: Uint8Array): Uint8Array => derive(secret, 'sign-requests');
+
+/** The agent's X25519 key pair: space keys are sealed to its public half, so they can be re-sealed without the token. */
+export function tokenBoxKeyPair(secret: Uint8Array): BoxKeyPair {
+  return fromSeed(derive(secret, 'box-key'), boxKeyPairFromSeed);
+}
+
+/** The agent's Ed25519 key pair: it signs the audit chain head after the agent's own actions. */
+export function tokenSigningKeyPair(secret: Uint8Array): SigningKeyPair {
+  return fromSeed(derive(secret, 'audit-signing'), signingKeyPairFromSeed);
+}
+
+function fromSeed<T>(seed: Uint8Array, make: (seed: Uint8Array) => T): T {
+  try {
+    return make(seed);
+  } finally {
+    seed.fill(0);
+  }
+}
 
 /** Both sides are fixed-length digests, so the comparison never leaks where they differ. */
 export function verifierMatches(stored: Uint8Array, presented: Uint8Array): boolean {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hkdfSync } from 'node:crypto';
 import { sodiumSync } from './sodium.js';
 import { randomBytes } from './random.js';
 import { seal, open, associatedData } from './aead.js';
@@ -17,9 +17,35 @@ export function newSymmetricKey(): Uint8Array {
   return randomBytes(32);
 }
 
-export function newSigningKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array } {
+export type SigningKeyPair = BoxKeyPair;
+
+export function newSigningKeyPair(): SigningKeyPair {
   const kp = sodiumSync().crypto_sign_keypair();
   return { publicKey: kp.publicKey, secretKey: kp.privateKey };
+}
+
+/** Key pairs derived from a 32-byte seed that is itself a secret (a token's, a profile's), so nothing more is stored. */
+export function boxKeyPairFromSeed(seed: Uint8Array): BoxKeyPair {
+  const kp = sodiumSync().crypto_box_seed_keypair(seed);
+  return { publicKey: kp.publicKey, secretKey: kp.privateKey };
+}
+
+export function signingKeyPairFromSeed(seed: Uint8Array): SigningKeyPair {
+  const kp = sodiumSync().crypto_sign_seed_keypair(seed);
+  return { publicKey: kp.publicKey, secretKey: kp.privateKey };
+}
+
+/**
+ * A profile's own audit-signing key, derived from its X25519 secret: a password change
+ * rewraps that secret and leaves this key as it is, and no second secret needs storing.
+ */
+export function profileSigningKeyPair(boxSecretKey: Uint8Array): SigningKeyPair {
+  const seed = new Uint8Array(hkdfSync('sha256', boxSecretKey, 'memvault-profile-v1', 'audit-signing', 32));
+  try {
+    return signingKeyPairFromSeed(seed);
+  } finally {
+    seed.fill(0);
+  }
 }
 
 /** Wraps a secret under a symmetric key, bound to what it is and whose it is. */

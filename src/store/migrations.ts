@@ -126,4 +126,57 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (agent_id, day)
   ) STRICT;
   `,
+  `
+  -- Space keys have epochs: revoking access rotates a space's key, new writes use the new
+  -- epoch at once, and every version names the epoch it is sealed under until it is re-keyed.
+  ALTER TABLE spaces ADD COLUMN key_epoch INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE memory_versions ADD COLUMN key_epoch INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX versions_epoch ON memory_versions(key_epoch);
+
+  CREATE TABLE sealed_keys_v3 (
+    key_ref TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (key_ref, epoch, profile_id)
+  ) STRICT;
+  INSERT INTO sealed_keys_v3 (key_ref, epoch, profile_id, sealed) SELECT key_ref, 0, profile_id, sealed FROM sealed_keys;
+  DROP TABLE sealed_keys;
+  ALTER TABLE sealed_keys_v3 RENAME TO sealed_keys;
+
+  -- An agent's X25519 public key (its secret half is derived from the token's secret), so a
+  -- space key can be sealed to an agent without its token. NULL: an agent of release 0.1.0,
+  -- converted at its next request.
+  ALTER TABLE agents ADD COLUMN box_public_key BLOB;
+  CREATE TABLE agent_sealed_keys (
+    agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    space_id TEXT NOT NULL REFERENCES spaces(id),
+    epoch INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (agent_id, space_id, epoch)
+  ) STRICT;
+
+  -- Keys that sign audit checkpoints: the vault key, each profile's and each agent token's own.
+  -- A row is never deleted, so checkpoints of removed profiles and revoked agents still verify.
+  -- certificate: the certifier's Ed25519 signature over the signer's id and public key.
+  CREATE TABLE audit_signers (
+    id TEXT PRIMARY KEY,
+    public_key BLOB NOT NULL,
+    certified_by TEXT,
+    certificate BLOB,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE audit_checkpoints ADD COLUMN signer TEXT NOT NULL DEFAULT 'vault';
+
+  -- Nonces of signed requests, kept for the replay window so a restart does not forget them.
+  CREATE TABLE request_nonces (
+    agent_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (agent_id, nonce)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX request_nonces_expiry ON request_nonces(agent_id, expires_at);
+
+  INSERT OR IGNORE INTO meta (key, value) VALUES ('key_seq', 0);
+  `,
 ];

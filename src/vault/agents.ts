@@ -1,22 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { addAgentSchema, agentNameSchema, type AgentGrant, type AgentInfo, type AgentSelf, type AgentState, type IssuedAgent } from '../contract/agent.js';
-import { newAgentToken, parseAgentToken, tokenVerifier, tokenWrappingKey, verifierMatches } from '../crypto/agent-token.js';
-import { unwrapSecret, wrapSecret } from '../crypto/keys.js';
+import { newAgentToken, parseAgentToken, tokenBoxKeyPair, tokenSigningKeyPair, tokenVerifier, tokenWrappingKey, verifierMatches } from '../crypto/agent-token.js';
+import { unwrapSecret } from '../crypto/keys.js';
+import { agentSigner, registerSigner } from '../audit/signers.js';
 import { zeroize } from '../crypto/zeroize.js';
-import { MemoryIndex } from '../store/memory-index.js';
 import { mayGrant, mayManageAgent } from './policy.js';
 import { VaultError, agentAuthFailed, forbidden, notFound } from './errors.js';
 import { Session, type AgentActor } from './session.js';
 import { parse } from './validate.js';
-import { type AgentRow, type AuditTrail, DAY_MS, iso, agentOf, dedupe } from './rows.js';
+import { type AgentRow, type AuditTrail, DAY_MS, iso, agentOf, agentRefusal, dedupe } from './rows.js';
+import { loadAgentKeys } from './keyring.js';
+import type { KeyRotation } from './rotation.js';
 import type { VaultContext } from './vault-context.js';
+
+/** Compared against when a token's identifier is unknown, so that path does the same work as a wrong secret. */
+const NO_VERIFIER = new Uint8Array(32);
+/** Signed-request nonces are kept 2 × 300 s; an agent's own rate limit bounds how many it can have live. */
+const NONCE_WINDOW_MINUTES = 10;
+const NONCE_SLACK = 100;
 
 /** Agent credentials: tokens that carry their own key material, their grants and limits. */
 export class AgentOps {
   /** Agent sessions by agent id, kept between requests while their token stays valid. */
   private readonly agentSessions = new Map<string, Session>();
 
-  constructor(private readonly ctx: VaultContext) {}
+  constructor(
+    private readonly ctx: VaultContext,
+    private readonly rotation: KeyRotation,
+  ) {}
 
   /** Issues a token for an agent; it is returned once and only its hashes are stored. */
   addAgent(session: Session, raw: unknown): IssuedAgent {
@@ -29,16 +40,16 @@ export class AgentOps {
       const spaceIds = dedupe(input.spaces).map((name) => this.ctx.grantedSpaceId(session, name));
       const id = randomUUID();
       const now = this.ctx.clock();
-      const token = this.issueToken(session, id, spaceIds, (idHash, verifier) =>
+      const token = this.issueToken(session, id, spaceIds, (idHash, verifier, boxPublicKey) =>
         this.ctx.db
           .prepare(
             `INSERT INTO agents (id, name, id_hash, verifier, grants, state, created_by, created_at, expires_at,
-               requests_per_minute, daily_writes, require_signing)
-             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
+               requests_per_minute, daily_writes, require_signing, box_public_key)
+             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(id, input.name, idHash, verifier, JSON.stringify(dedupe(input.grants)), session.actor.id, now,
             input.expiresInDays === undefined ? null : now + input.expiresInDays * DAY_MS, input.requestsPerMinute, input.dailyWrites,
-            input.requireSigning ? 1 : 0),
+            input.requireSigning ? 1 : 0, boxPublicKey),
       );
       trail.targets.push(id, ...spaceIds);
       return { agent: this.agentInfo(this.agentRow(id)!), token };
@@ -71,11 +82,12 @@ export class AgentOps {
     const issued = this.ctx.act(session, 'rotateAgent', (trail) => {
       const row = this.manageableAgent(session, name, trail);
       if (row.state === 'revoked') throw new VaultError('conflict', 'a revoked agent cannot be rotated; add a new one');
-      const spaceIds = (this.ctx.db.prepare('SELECT space_id FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string }[]).map((r) => r.space_id);
-      if (spaceIds.some((id) => !session.spaceKeys.has(id))) throw forbidden('this profile does not hold every space of that agent, so it cannot rewrap them');
-      const token = this.issueToken(session, row.id, spaceIds, (idHash, verifier) =>
-        this.ctx.db.prepare('UPDATE agents SET id_hash = ?, verifier = ? WHERE id = ?').run(idHash, verifier, row.id),
+      const spaceIds = this.rotation.agentSpaces(row.id);
+      if (spaceIds.some((id) => !session.keys.has(id))) throw forbidden('this profile does not hold every space of that agent, so it cannot seal them to the new token');
+      const token = this.issueToken(session, row.id, spaceIds, (idHash, verifier, boxPublicKey) =>
+        this.ctx.db.prepare('UPDATE agents SET id_hash = ?, verifier = ?, box_public_key = ? WHERE id = ?').run(idHash, verifier, boxPublicKey, row.id),
       );
+      this.ctx.keysChanged();
       return { agent: this.agentInfo(this.agentRow(row.id)!), token };
     });
     this.dropAgentSession(issued.agent.id);
@@ -85,28 +97,33 @@ export class AgentOps {
   /**
    * Turns a presented token into an agent session. Every failure (malformed, unknown, wrong
    * secret, paused, revoked, expired) gives the same error; the audit log keeps the reason.
-   * The session is kept while the token stays valid, so later requests skip the key unwrap.
+   * An unknown identifier and a wrong secret take the same work (the verifier is derived and
+   * compared either way, and both are logged as the same anonymous source), so timing does
+   * not tell a guesser which identifiers exist. The session is kept while the token stays
+   * valid, so later requests skip the key unwrap.
    */
   authenticateAgent(token: unknown): Session {
     const parsed = typeof token === 'string' ? parseAgentToken(token) : null;
     const row = parsed ? (this.ctx.db.prepare('SELECT * FROM agents WHERE id_hash = ?').get(parsed.idHash) as AgentRow | undefined) : undefined;
     try {
-      const secretOk = row !== undefined && parsed !== null && verifierMatches(row.verifier, tokenVerifier(parsed.secret));
-      const refusal = row && secretOk ? this.agentRefusal(row) : null;
+      const presented = parsed ? tokenVerifier(parsed.secret) : null;
+      const secretOk = presented !== null && verifierMatches(row?.verifier ?? NO_VERIFIER, presented) && row !== undefined;
+      const refusal = row && secretOk ? agentRefusal(row, this.ctx.clock()) : null;
       const reason = !parsed ? 'malformed token' : !row ? 'unknown token' : !secretOk ? 'wrong secret' : refusal;
       if (reason || !row || !parsed) {
         // A paused, revoked or expired agent loses its session; a wrong guess leaves the real agent's alone.
         if (row && refusal) this.dropAgentSession(row.id);
-        this.ctx.db.transaction(() =>
+        const guess = !secretOk;
+        this.ctx.write(() =>
           this.ctx.appendEvent({
-            actorType: row ? 'agent' : 'anonymous',
-            actorId: row ? row.name : 'agent-token',
+            actorType: guess ? 'anonymous' : 'agent',
+            actorId: guess ? 'agent-token' : row!.name,
             action: 'authenticateAgent',
             targets: row ? [row.id] : [],
             outcome: 'failed',
             details: { reason: reason ?? 'unknown token' },
           }),
-        ).immediate();
+        );
         throw agentAuthFailed();
       }
       const cached = this.agentSessions.get(row.id);
@@ -120,6 +137,7 @@ export class AgentOps {
   /** What an agent may know about itself. */
   agentSelf(session: Session): AgentSelf {
     this.ctx.assertUnlocked(session);
+    this.ctx.charge(session, 'agentSelf');
     const actor = agentOf(session);
     return {
       agent: actor.name,
@@ -131,22 +149,40 @@ export class AgentOps {
     };
   }
 
+  /**
+   * Accepts a signed request's nonce once. Nonces live in the vault file for the replay window,
+   * so a restarted server still refuses a replay; each agent has its own budget of live nonces,
+   * sized so its own rate limit never reaches it, so no agent can crowd out another.
+   */
+  claimRequestNonce(session: Session, nonce: string, expiresAtSeconds: number): boolean {
+    const actor = agentOf(session);
+    const nowSeconds = Math.floor(this.ctx.clock() / 1000);
+    const budget = actor.requestsPerMinute * NONCE_WINDOW_MINUTES + NONCE_SLACK;
+    return this.ctx.write(() => {
+      this.ctx.db.prepare('DELETE FROM request_nonces WHERE agent_id = ? AND expires_at <= ?').run(actor.id, nowSeconds);
+      const live = (this.ctx.db.prepare('SELECT count(*) AS n FROM request_nonces WHERE agent_id = ?').get(actor.id) as { n: number }).n;
+      if (live >= budget) return false;
+      return this.ctx.db.prepare('INSERT OR IGNORE INTO request_nonces (agent_id, nonce, expires_at) VALUES (?, ?, ?)').run(actor.id, nonce, expiresAtSeconds).changes === 1;
+    });
+  }
+
   /** A front door refused a request of this session (rate limit, bad signature); the log says so. */
   recordRefusal(session: Session, action: string, reason: string): void {
-    this.ctx.db.transaction(() => this.ctx.audit(session, action, { targets: [], details: { reason } }, 'denied')).immediate();
+    this.ctx.write(() => this.ctx.audit(session, action, { targets: [], details: { reason } }, 'denied'));
   }
 
   /** A front door refused a request before anyone was authenticated (Host, Origin, token in the URL). */
   recordAnonymousRefusal(action: string, reason: string): void {
-    this.ctx.db.transaction(() => this.ctx.appendEvent({ actorType: 'anonymous', actorId: 'http', action, targets: [], outcome: 'denied', details: { reason } })).immediate();
+    this.ctx.write(() => this.ctx.appendEvent({ actorType: 'anonymous', actorId: 'http', action, targets: [], outcome: 'denied', details: { reason } }));
   }
 
   private setAgentState(session: Session, op: 'pauseAgent' | 'resumeAgent' | 'revokeAgent', name: unknown, state: AgentState): AgentInfo {
     const info = this.ctx.act(session, op, (trail) => {
       const row = this.manageableAgent(session, name, trail);
       if (row.state === 'revoked') throw new VaultError('conflict', 'that agent is revoked');
-      this.ctx.db.prepare('UPDATE agents SET state = ? WHERE id = ?').run(state, row.id);
-      if (state === 'revoked') this.ctx.db.prepare('DELETE FROM agent_keys WHERE agent_id = ?').run(row.id);
+      if (state === 'revoked') this.rotation.revokeAgentKeys(row.id, trail);
+      else this.ctx.db.prepare('UPDATE agents SET state = ? WHERE id = ?').run(state, row.id);
+      this.ctx.keysChanged();
       return this.agentInfo(this.agentRow(row.id)!);
     });
     // An in-memory index detaches only outside a transaction.
@@ -163,26 +199,16 @@ export class AgentOps {
     return row;
   }
 
-  private agentRefusal(row: AgentRow): string | null {
-    if (row.state !== 'active') return row.state;
-    if (row.expires_at !== null && row.expires_at <= this.ctx.clock()) return 'expired';
-    return null;
-  }
-
+  /** Its keys come from the token: the X25519 pair opens its space keys, the Ed25519 pair signs its events. */
   private startAgentSession(row: AgentRow, secret: Uint8Array): Session {
-    const spaceKeys = new Map<string, Uint8Array>();
-    const wrappingKey = tokenWrappingKey(secret);
-    try {
-      for (const k of this.ctx.db.prepare('SELECT space_id, wrapped FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string; wrapped: Buffer }[]) {
-        try {
-          spaceKeys.set(k.space_id, unwrapSecret(wrappingKey, k.wrapped, 'agent-space', this.ctx.vaultId, row.id, k.space_id));
-        } catch {
-          throw new VaultError('integrity', 'a space key wrapped for this agent could not be opened');
-        }
-      }
-    } finally {
-      zeroize(wrappingKey);
-    }
+    const box = tokenBoxKeyPair(secret);
+    const own = tokenSigningKeyPair(secret);
+    const signerId = agentSigner(row.id, own.publicKey);
+    const keySeq = this.ctx.keySeq();
+    this.ctx.write(() => {
+      if (row.box_public_key === null) this.convertLegacyAgent(row, secret, box.publicKey);
+      registerSigner(this.ctx.db, this.ctx.vaultId, signerId, own.publicKey, null, this.ctx.clock());
+    });
     const actor: AgentActor = {
       type: 'agent',
       id: row.id,
@@ -193,46 +219,77 @@ export class AgentOps {
       requireSigning: row.require_signing === 1,
       expiresAt: row.expires_at,
     };
-    const session = new Session(actor, null, spaceKeys, null, new MemoryIndex(this.ctx.db, `idx_${this.ctx.nextSchema++}`, this.ctx.embedder.dimensions));
+    const session = new Session(actor, box, loadAgentKeys(this.ctx.db, row.id, box), null, { id: signerId, secretKey: own.secretKey }, this.ctx.newIndex());
+    session.keySeq = keySeq;
     this.ctx.sessions.add(session);
     this.agentSessions.set(row.id, session);
-    this.ctx.db.transaction(() => {
+    this.ctx.write(() => {
       this.ctx.syncIndex(session);
       this.ctx.audit(session, 'startAgentSession', { targets: [row.id], details: {} }, 'ok');
-    }).immediate();
+    });
     return session;
+  }
+
+  /**
+   * An agent of release 0.1.0 had its space keys wrapped under its token. At its first request
+   * they are sealed to its public key instead (they are the spaces' epoch-0 keys: a rotation
+   * since then removed the old rows), and its signing key is registered for certification.
+   */
+  private convertLegacyAgent(row: AgentRow, secret: Uint8Array, boxPublicKey: Uint8Array): void {
+    const wrappingKey = tokenWrappingKey(secret);
+    try {
+      for (const k of this.ctx.db.prepare('SELECT space_id, wrapped FROM agent_keys WHERE agent_id = ?').all(row.id) as { space_id: string; wrapped: Buffer }[]) {
+        let key: Uint8Array;
+        try {
+          key = unwrapSecret(wrappingKey, k.wrapped, 'agent-space', this.ctx.vaultId, row.id, k.space_id);
+        } catch {
+          throw new VaultError('integrity', 'a space key wrapped for this agent could not be opened');
+        }
+        this.ctx.sealKeyToAgent(row.id, k.space_id, 0, boxPublicKey, key);
+        zeroize(key);
+      }
+    } finally {
+      zeroize(wrappingKey);
+    }
+    this.ctx.db.prepare('DELETE FROM agent_keys WHERE agent_id = ?').run(row.id);
+    this.ctx.db.prepare('UPDATE agents SET box_public_key = ? WHERE id = ?').run(boxPublicKey, row.id);
   }
 
   private dropAgentSession(agentId: string): void {
     const session = this.agentSessions.get(agentId);
     if (!session) return;
     this.agentSessions.delete(agentId);
-    this.ctx.sessions.delete(session);
-    session.wipe();
+    this.ctx.endSession(session);
   }
 
   /**
-   * A fresh token for an agent: `save` stores the hash of its identifier and its verifier, and
-   * the agent's space keys are wrapped anew under a key derived from its secret.
+   * A fresh token for an agent: `save` stores the hash of its identifier, its verifier and its
+   * public key; every epoch of its spaces is sealed to that key, and its signing key is
+   * certified by the issuing session's key.
    */
-  private issueToken(session: Session, agentId: string, spaceIds: string[], save: (idHash: Uint8Array, verifier: Uint8Array) => void): string {
+  private issueToken(
+    session: Session,
+    agentId: string,
+    spaceIds: string[],
+    save: (idHash: Uint8Array, verifier: Uint8Array, boxPublicKey: Uint8Array) => void,
+  ): string {
     const { token, parsed } = newAgentToken();
-    const wrappingKey = tokenWrappingKey(parsed.secret);
+    const box = tokenBoxKeyPair(parsed.secret);
+    const own = tokenSigningKeyPair(parsed.secret);
     try {
-      save(parsed.idHash, tokenVerifier(parsed.secret));
-      const put = this.ctx.db.prepare('INSERT OR REPLACE INTO agent_keys (agent_id, space_id, wrapped) VALUES (?, ?, ?)');
-      for (const spaceId of spaceIds) put.run(agentId, spaceId, wrapSecret(wrappingKey, session.spaceKeys.get(spaceId)!, 'agent-space', this.ctx.vaultId, agentId, spaceId));
+      save(parsed.idHash, tokenVerifier(parsed.secret), box.publicKey);
+      this.ctx.db.prepare('DELETE FROM agent_sealed_keys WHERE agent_id = ?').run(agentId);
+      this.ctx.db.prepare('DELETE FROM agent_keys WHERE agent_id = ?').run(agentId);
+      for (const spaceId of spaceIds) for (const [epoch, key] of session.keys.epochs(spaceId)) this.ctx.sealKeyToAgent(agentId, spaceId, epoch, box.publicKey, key);
+      registerSigner(this.ctx.db, this.ctx.vaultId, agentSigner(agentId, own.publicKey), own.publicKey, session.signer, this.ctx.clock());
     } finally {
-      zeroize(parsed.secret, wrappingKey);
+      zeroize(parsed.secret, box.secretKey, own.secretKey);
     }
     return token;
   }
 
-
   private agentInfo(a: AgentRow): AgentInfo {
-    const spaces = (
-      this.ctx.db.prepare('SELECT s.name FROM agent_keys k JOIN spaces s ON s.id = k.space_id WHERE k.agent_id = ? ORDER BY s.name').all(a.id) as { name: string }[]
-    ).map((r) => r.name);
+    const spaces = this.rotation.agentSpaces(a.id).map((id) => this.ctx.spaceName(id)).sort();
     const creator = this.ctx.profileById(a.created_by);
     return {
       id: a.id,
@@ -243,7 +300,7 @@ export class AgentOps {
       createdAt: new Date(a.created_at).toISOString(),
       lastUsedAt: iso(a.last_used_at),
       expiresAt: iso(a.expires_at),
-      state: a.state === 'active' && this.agentRefusal(a) === 'expired' ? 'expired' : a.state,
+      state: a.state === 'active' && agentRefusal(a, this.ctx.clock()) === 'expired' ? 'expired' : a.state,
       requestsPerMinute: a.requests_per_minute,
       dailyWrites: a.daily_writes,
       requireSigning: a.require_signing === 1,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { addMemorySchema, listMemoriesSchema, memoryIdSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState } from '../contract/memory.js';
+import { addMemorySchema, listMemoriesSchema, memoryIdSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
 import type { IndexFilter } from '../store/memory-index.js';
-import { VaultError, invalid, notFound } from './errors.js';
+import { VaultError, forbidden, notFound } from './errors.js';
+import { actorMay } from './policy.js';
 import type { Session } from './session.js';
 import { sealFields, type PlainFields, type RecordPlace } from './records.js';
+import { parseVector } from './vectors.js';
 import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion, trigramSimilarity } from './text.js';
 import { parse } from './validate.js';
 import { type VersionRow, type CurrentRow, iso, ms, decrypted, dedupe, encodeCursor, decodeCursor } from './rows.js';
@@ -47,7 +49,8 @@ export class MemoryOps {
     const model = input.vector ? `caller:${this.ctx.embedder.modelId}` : this.ctx.embedder.modelId;
     return this.ctx.act(session, 'addMemory', (trail) => {
       this.ctx.syncIndex(session);
-      if (!input.force) this.refuseDuplicate(session, spaceId, input.content, vector);
+      // The duplicate check answers "something like this exists": only for callers who may read.
+      if (!input.force && actorMay(session.actor, 'memory.read')) this.refuseDuplicate(session, spaceId, input.content, vector);
       const id = randomUUID();
       const now = this.ctx.clock();
       const seq = this.ctx.bumpChangeSeq();
@@ -131,10 +134,11 @@ export class MemoryOps {
       const memoryId = parse(memoryIdSchema, id);
       trail.targets.push(memoryId);
       const head = this.currentRow(session, memoryId);
-      const key = session.spaceKeys.get(head.space_id)!;
+      // A forgotten memory and its history are for those who may restore or purge it.
+      if (head.state === 'deleted' && !actorMay(session.actor, 'memory.deleted')) throw notFound('memory');
       const versions = this.ctx.db.prepare('SELECT * FROM memory_versions WHERE memory_id = ? ORDER BY version').all(memoryId) as VersionRow[];
       return versions.map((v) => {
-        const f = this.ctx.openOrFail(key, { vaultId: this.ctx.vaultId, spaceId: head.space_id, memoryId, version: v.version }, v);
+        const f = this.ctx.openOrFail(session, head.space_id, v);
         return {
           kind: v.kind,
           content: f.content,
@@ -154,7 +158,8 @@ export class MemoryOps {
     });
   }
 
-  async updateMemory(session: Session, raw: unknown): Promise<Memory> {
+  /** A caller that may write but not read gets a receipt, never the merged memory. */
+  async updateMemory(session: Session, raw: unknown): Promise<UpdateResult> {
     this.ctx.authorize(session, 'updateMemory', []);
     const input = parse(updateMemorySchema, raw);
     const before = this.ctx.read(session, () => this.currentRow(session, input.id));
@@ -170,9 +175,7 @@ export class MemoryOps {
           details: { currentVersion: cur.version },
         });
       if (cur.version !== before.version) throw new VaultError('conflict', 'the memory changed while this update was prepared; try again');
-      const key = session.spaceKeys.get(cur.space_id)!;
-      const place = { vaultId: this.ctx.vaultId, spaceId: cur.space_id, memoryId: cur.memory_id, version: cur.version };
-      const old = this.ctx.openOrFail(key, place, cur);
+      const old = this.ctx.openOrFail(session, cur.space_id, cur);
       const state = input.state ?? (cur.state as 'active' | 'archived');
       const change = state === 'archived' && cur.state !== 'archived' ? 'archive' : 'update';
       this.writeNewVersion(session, cur, {
@@ -192,7 +195,9 @@ export class MemoryOps {
         },
       });
       trail.details.change = change;
-      return this.memoryFromIndex(session, cur.memory_id);
+      const memory = this.memoryFromIndex(session, cur.memory_id);
+      if (actorMay(session.actor, 'memory.read')) return memory;
+      return { id: memory.id, space: memory.space, version: memory.version, state: memory.state, updatedAt: memory.updatedAt };
     });
   }
 
@@ -203,8 +208,7 @@ export class MemoryOps {
       trail.targets.push(memoryId);
       const cur = this.currentRow(session, memoryId);
       if (cur.state === 'deleted') throw notFound('memory');
-      const key = session.spaceKeys.get(cur.space_id)!;
-      const old = this.ctx.openOrFail(key, { vaultId: this.ctx.vaultId, spaceId: cur.space_id, memoryId, version: cur.version }, cur);
+      const old = this.ctx.openOrFail(session, cur.space_id, cur);
       this.writeNewVersion(session, cur, {
         kind: cur.kind,
         state: 'deleted',
@@ -251,17 +255,18 @@ export class MemoryOps {
       });
   }
 
+  /** New versions are always sealed under the space's current epoch. */
   private insertVersion(session: Session, place: RecordPlace, v: NewVersion): void {
-    const key = session.spaceKeys.get(place.spaceId)!;
+    const { epoch, key } = session.keys.current(place.spaceId);
     const sealed = sealFields(key, place, v.fields);
     this.ctx.db
       .prepare(
         `INSERT INTO memory_versions (memory_id, version, kind, state, importance, valid_from, valid_until, changed_at,
-           changed_by, change, embed_model, content, tags, metadata, source, embedding)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           changed_by, change, embed_model, content, tags, metadata, source, embedding, key_epoch)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(place.memoryId, place.version, v.kind, v.state, v.importance, v.validFrom, v.validUntil, this.ctx.clock(), session.label, v.change,
-        v.fields.embedding ? v.model : null, sealed.content, sealed.tags, sealed.metadata, sealed.source, sealed.embedding);
+        v.fields.embedding ? v.model : null, sealed.content, sealed.tags, sealed.metadata, sealed.source, sealed.embedding, epoch);
   }
 
   private writeNewVersion(session: Session, cur: CurrentRow, v: NewVersion): void {
@@ -279,12 +284,12 @@ export class MemoryOps {
          JOIN memory_versions v ON v.memory_id = m.id AND v.version = m.version WHERE m.id = ?`,
       )
       .get(memoryId) as CurrentRow | undefined;
-    if (!row || !session.spaceKeys.has(row.space_id)) throw notFound('memory');
+    if (!row || !session.keys.has(row.space_id)) throw notFound('memory');
     return row;
   }
 
   private memoryFromDisk(session: Session, r: CurrentRow): Memory {
-    return this.ctx.toMemory(decrypted(r, this.ctx.openOrFail(session.spaceKeys.get(r.space_id)!, this.ctx.placeOf(r), r)));
+    return this.ctx.toMemory(decrypted(r, this.ctx.openOrFail(session, r.space_id, r)));
   }
 
   private memoryFromIndex(session: Session, id: string): Memory {
@@ -294,16 +299,15 @@ export class MemoryOps {
   }
 
   private checkVector(values: number[]): Float32Array {
-    if (values.length !== this.ctx.embedder.dimensions)
-      throw invalid(`vector has ${values.length} dimensions; this vault's model (${this.ctx.embedder.modelId}) uses ${this.ctx.embedder.dimensions}`);
-    return Float32Array.from(values);
+    return parseVector(values, this.ctx.embedder.dimensions, this.ctx.embedder.modelId);
   }
 
   private resolveFilter(
     session: Session,
     f: { spaces?: string[]; kinds?: string[]; tags?: string[]; source?: string; since?: string; until?: string; states?: MemoryState[] },
   ): IndexFilter {
-    const spaceIds = f.spaces ? f.spaces.map((name) => this.ctx.grantedSpaceId(session, name)) : [...session.spaceKeys.keys()];
+    if (f.states?.includes('deleted') && !actorMay(session.actor, 'memory.deleted')) throw forbidden('deleted memories are visible to the owner and admins only');
+    const spaceIds = f.spaces ? f.spaces.map((name) => this.ctx.grantedSpaceId(session, name)) : session.keys.spaceIds();
     return {
       spaceIds,
       kinds: f.kinds,

@@ -6,15 +6,16 @@ import type { Actor } from './session.js';
 /** The one table of who may do what (ARCHITECTURE.md, "Profiles, roles, permissions"). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: PERMISSIONS,
-  admin: ['space.list', 'space.manage', 'profile.list', 'profile.manage', 'audit.read', 'stats.read', 'index.manage', 'self.password', 'agent.own', 'agent.manage'],
-  editor: ['memory.read', 'memory.write', 'memory.delete', 'memory.purge', 'space.list', 'stats.read', 'self.password', 'agent.own'],
+  admin: ['memory.purge', 'memory.deleted', 'space.list', 'space.manage', 'profile.list', 'profile.manage', 'audit.read', 'stats.read', 'index.manage', 'self.password', 'agent.own', 'agent.manage'],
+  // History stays until an owner or admin purges it: editors forget (tombstone), never destroy.
+  editor: ['memory.read', 'memory.write', 'memory.delete', 'space.list', 'stats.read', 'self.password', 'agent.own'],
   auditor: ['audit.read', 'stats.read', 'profile.list', 'space.list', 'self.password'],
   viewer: ['memory.read', 'space.list', 'self.password'],
 };
 
 /**
  * An agent credential may do what its grant says, in its own spaces, and list those spaces.
- * It never purges history, manages anything or reads the audit log.
+ * It never purges history, sees deleted memories, manages anything or reads the audit log.
  */
 export const AGENT_GRANT_PERMISSION: Readonly<Record<AgentGrant, Permission>> = {
   read: 'memory.read',
@@ -36,6 +37,7 @@ export const OPERATION_PERMISSION = {
   listSpaces: 'space.list',
   grantSpace: 'space.manage',
   revokeSpace: 'space.manage',
+  rekeySpaces: 'space.manage',
   addProfile: 'profile.manage',
   listProfiles: 'profile.list',
   changeRole: 'profile.manage',
@@ -43,6 +45,7 @@ export const OPERATION_PERMISSION = {
   changePassword: 'self.password',
   listAudit: 'audit.read',
   verifyAudit: 'audit.read',
+  exportAudit: 'audit.read',
   stats: 'stats.read',
   reindex: 'index.manage',
   addAgent: 'agent.own',

@@ -2,25 +2,30 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../contract/roles.js';
 import { addProfileSchema, passwordSchema, profileNameSchema, roleSchema, type ProfileInfo, type SessionInfo } from '../contract/vault.js';
 import { deriveKey, newKdfParams, KDF_FLOOR, type KdfParams } from '../crypto/kdf.js';
-import { keyFromRecoveryKey, newBoxKeyPair, openSealed, parseRecoveryKey, unwrapSecret, wrapSecret, type BoxKeyPair } from '../crypto/keys.js';
+import { keyFromRecoveryKey, newBoxKeyPair, parseRecoveryKey, profileSigningKeyPair, unwrapSecret, wrapSecret, type BoxKeyPair } from '../crypto/keys.js';
 import { DecryptionError } from '../crypto/aead.js';
 import { zeroize } from '../crypto/zeroize.js';
-import { MemoryIndex } from '../store/memory-index.js';
-import { signCheckpoint } from '../audit/chain.js';
+import { certifyPending, profileSigner, registerSigner, VAULT_SIGNER } from '../audit/signers.js';
 import { mayManageProfile, roleMay } from './policy.js';
 import { VaultError, forbidden, invalid } from './errors.js';
 import { Session } from './session.js';
 import { parse } from './validate.js';
-import { type ProfileRow, SIGNING_REF, spaceRef, profileOf } from './rows.js';
+import { type ProfileRow, profileOf } from './rows.js';
+import { loadProfileKeys, SIGNING_REF, spaceRef } from './keyring.js';
+import type { KeyRotation } from './rotation.js';
 import type { VaultContext } from './vault-context.js';
 
 /** Failed password attempts allowed before each further attempt must wait, doubling up to the maximum. */
 const THROTTLE_AFTER = 3;
 const THROTTLE_MAX_SECONDS = 300;
+const UNKNOWN_PROFILE = '(unknown profile)';
 
 /** Local profiles: unlocking, recovery, roles and passwords. */
 export class ProfileOps {
-  constructor(private readonly ctx: VaultContext) {}
+  constructor(
+    private readonly ctx: VaultContext,
+    private readonly rotation: KeyRotation,
+  ) {}
 
   async unlock(profileName: string, password: string): Promise<Session> {
     const name = typeof profileName === 'string' ? profileName : '';
@@ -38,7 +43,8 @@ export class ProfileOps {
       zeroize(kek);
     }
     if (!row || !secretKey) {
-      this.recordFailedAttempt(row, 'unlock', name);
+      // A name that is no profile may be an e-mail address or a pasted secret: it is not logged.
+      this.recordFailedAttempt(row, 'unlock', row ? row.name : UNKNOWN_PROFILE);
       throw new VaultError('auth_failed', 'wrong profile name or password');
     }
     return this.startSession(row, { publicKey: new Uint8Array(row.public_key), secretKey });
@@ -67,12 +73,12 @@ export class ProfileOps {
     }
     try {
       const { kdf, wrapped } = await this.wrapUnderPassword(owner.id, secretKey, password);
-      this.ctx.db.transaction(() => {
+      this.ctx.write(() => {
         this.ctx.db
           .prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, failed_attempts = 0, updated_at = ? WHERE id = ?')
           .run(kdf, wrapped, this.ctx.clock(), owner.id);
         this.ctx.appendEvent({ actorType: 'profile', actorId: owner.name, action: 'recoverOwner', targets: [owner.id], outcome: 'ok' });
-      }).immediate();
+      });
     } finally {
       zeroize(secretKey);
     }
@@ -89,29 +95,35 @@ export class ProfileOps {
     return { profile: actor.name, role: actor.role, spaces: this.ctx.grantedSpaceNames(session) };
   }
 
+  /**
+   * Opens the profile's keys and registers its own signing key (certified by the vault key
+   * when this profile holds it; otherwise at the next owner or admin unlock). Owners and
+   * admins also certify any keys still waiting, then sign the head: the guard verifies the
+   * chain first, so a tampered log is never sealed by an unlock.
+   */
   private startSession(row: ProfileRow, keyPair: BoxKeyPair): Session {
-    const spaceKeys = new Map<string, Uint8Array>();
-    let signingKey: Uint8Array | null = null;
-    const sealed = this.ctx.db.prepare('SELECT key_ref, sealed FROM sealed_keys WHERE profile_id = ?').all(row.id) as { key_ref: string; sealed: Buffer }[];
-    for (const { key_ref, sealed: box } of sealed) {
-      let key: Uint8Array;
-      try {
-        key = openSealed(keyPair, box);
-      } catch {
-        throw new VaultError('integrity', 'a key sealed to this profile could not be opened');
-      }
-      if (key_ref === SIGNING_REF) signingKey = key;
-      else if (key_ref.startsWith('space:')) spaceKeys.set(key_ref.slice('space:'.length), key);
-    }
-    const index = new MemoryIndex(this.ctx.db, `idx_${this.ctx.nextSchema++}`, this.ctx.embedder.dimensions);
-    const session = new Session({ type: 'profile', id: row.id, name: row.name, role: row.role }, keyPair, spaceKeys, signingKey, index);
+    const keySeq = this.ctx.keySeq();
+    const { keyring, vaultKey } = loadProfileKeys(this.ctx.db, row.id, keyPair);
+    const own = profileSigningKeyPair(keyPair.secretKey);
+    const session = new Session(
+      { type: 'profile', id: row.id, name: row.name, role: row.role },
+      keyPair,
+      keyring,
+      vaultKey,
+      { id: profileSigner(row.id), secretKey: own.secretKey },
+      this.ctx.newIndex(),
+    );
+    session.keySeq = keySeq;
     this.ctx.sessions.add(session);
-    this.ctx.db.transaction(() => {
+    this.ctx.write(() => {
       this.ctx.db.prepare('UPDATE profiles SET failed_attempts = 0 WHERE id = ?').run(row.id);
+      const vault = vaultKey ? { id: VAULT_SIGNER, secretKey: vaultKey } : null;
+      registerSigner(this.ctx.db, this.ctx.vaultId, profileSigner(row.id), own.publicKey, vault, this.ctx.clock());
+      if (vault) certifyPending(this.ctx.db, this.ctx.vaultId, vault);
       this.ctx.syncIndex(session);
-      this.ctx.audit(session, 'unlock', { targets: [row.id], details: {} }, 'ok');
-      if (signingKey) signCheckpoint(this.ctx.db, this.ctx.vaultId, signingKey, this.ctx.clock(), true);
-    }).immediate();
+      this.ctx.appendEvent({ actorType: 'profile', actorId: row.name, action: 'unlock', targets: [row.id], outcome: 'ok', details: {} });
+      this.ctx.guard.sign(session.signer, true);
+    });
     return session;
   }
 
@@ -132,24 +144,24 @@ export class ProfileOps {
     const waitSeconds = Math.min(2 ** (row.failed_attempts - THROTTLE_AFTER), THROTTLE_MAX_SECONDS);
     const remaining = row.last_failed_at + waitSeconds * 1000 - this.ctx.clock();
     if (remaining <= 0) return;
-    this.ctx.db.transaction(() =>
+    this.ctx.write(() =>
       this.ctx.appendEvent({ actorType: 'anonymous', actorId: row.name, action, targets: [row.id], outcome: 'denied', details: { reason: 'throttled' } }),
-    ).immediate();
+    );
     throw new VaultError('throttled', 'too many failed attempts; wait before trying again', { retryAfterSeconds: Math.ceil(remaining / 1000) });
   }
 
   private recordFailedAttempt(row: ProfileRow | undefined, action: string, attemptedName: string): void {
-    this.ctx.db.transaction(() => {
+    this.ctx.write(() => {
       if (row) this.ctx.db.prepare('UPDATE profiles SET failed_attempts = failed_attempts + 1, last_failed_at = ? WHERE id = ?').run(this.ctx.clock(), row.id);
       this.ctx.appendEvent({
         actorType: 'anonymous',
-        actorId: attemptedName.slice(0, 64),
+        actorId: attemptedName,
         action,
         targets: row ? [row.id] : [],
         outcome: 'failed',
         details: { reason: 'bad credentials' },
       });
-    }).immediate();
+    });
   }
 
   async addProfile(session: Session, raw: unknown): Promise<ProfileInfo> {
@@ -175,11 +187,14 @@ export class ProfileOps {
         this.giveRoleKeys(session, id, kp.publicKey, input.role);
         for (const spaceName of input.spaces) {
           const spaceId = this.ctx.requireSpace(spaceName);
-          const key = session.spaceKeys.get(spaceId);
-          if (!key) throw forbidden('this profile does not hold that space key, so it cannot share it');
+          if (!session.keys.has(spaceId)) throw forbidden('this profile does not hold that space key, so it cannot share it');
           if (!roleMay(input.role, 'memory.read')) throw invalid(`a profile with role ${input.role} never reads memories`);
-          this.ctx.sealKeyTo(spaceRef(spaceId), id, kp.publicKey, key);
+          for (const [epoch, key] of session.keys.epochs(spaceId)) this.ctx.sealKeyTo(spaceRef(spaceId), epoch, id, kp.publicKey, key);
         }
+        // Its own signing key is certified now, while its secret is in hand.
+        const own = profileSigningKeyPair(kp.secretKey);
+        registerSigner(this.ctx.db, this.ctx.vaultId, profileSigner(id), own.publicKey, session.signer, now);
+        zeroize(own.secretKey);
         trail.targets.push(id);
         trail.details = { name: input.name, role: input.role };
         return this.profileInfo(this.ctx.profileById(id)!);
@@ -204,8 +219,15 @@ export class ProfileOps {
       if (!mayManageProfile(session.actor, target.role, newRole)) throw forbidden('that role change is not allowed');
       this.ctx.db.prepare('UPDATE profiles SET role = ?, updated_at = ? WHERE id = ?').run(newRole, this.ctx.clock(), target.id);
       this.ctx.db.prepare('DELETE FROM sealed_keys WHERE key_ref = ? AND profile_id = ?').run(SIGNING_REF, target.id);
-      if (!roleMay(newRole, 'memory.read')) this.ctx.db.prepare("DELETE FROM sealed_keys WHERE key_ref LIKE 'space:%' AND profile_id = ?").run(target.id);
+      const lost = new Set<string>();
+      if (!roleMay(newRole, 'memory.read')) {
+        for (const spaceId of this.rotation.profileSpaces(target.id)) lost.add(spaceId);
+        this.ctx.db.prepare("DELETE FROM sealed_keys WHERE key_ref LIKE 'space:%' AND profile_id = ?").run(target.id);
+      }
+      for (const spaceId of this.rotation.endCreatedAgents(session, target.id, { role: newRole }, 'its creator no longer holds its grants')) lost.add(spaceId);
+      for (const spaceId of lost) this.rotation.rotate(spaceId, trail);
       this.giveRoleKeys(session, target.id, target.public_key, newRole);
+      this.ctx.keysChanged();
       return this.profileInfo(this.ctx.profileById(target.id)!);
     });
   }
@@ -216,7 +238,11 @@ export class ProfileOps {
       trail.targets.push(target.id);
       trail.details.name = target.name;
       if (!mayManageProfile(session.actor, target.role, null)) throw forbidden('the owner cannot be removed');
+      const lost = new Set(this.rotation.profileSpaces(target.id));
+      for (const spaceId of this.rotation.endCreatedAgents(session, target.id, 'all', 'its creator was removed')) lost.add(spaceId);
       this.ctx.db.prepare('DELETE FROM profiles WHERE id = ?').run(target.id);
+      for (const spaceId of lost) this.rotation.rotate(spaceId, trail);
+      this.ctx.keysChanged();
     });
   }
 
@@ -249,14 +275,14 @@ export class ProfileOps {
   /** Admins (like the owner) sign audit checkpoints, so they receive the vault signing key. */
   private giveRoleKeys(session: Session, profileId: string, publicKey: Uint8Array, role: Role): void {
     if (role !== 'admin') return;
-    if (!session.signingKey) throw forbidden('this profile does not hold the vault signing key');
-    this.ctx.sealKeyTo(SIGNING_REF, profileId, publicKey, session.signingKey);
+    if (!session.vaultKey) throw forbidden('this profile does not hold the vault signing key');
+    this.ctx.sealKeyTo(SIGNING_REF, 0, profileId, publicKey, session.vaultKey);
   }
 
   private profileInfo(p: ProfileRow): ProfileInfo {
     const spaces = (
       this.ctx.db
-        .prepare("SELECT s.name FROM sealed_keys k JOIN spaces s ON k.key_ref = 'space:' || s.id WHERE k.profile_id = ? ORDER BY s.name")
+        .prepare("SELECT DISTINCT s.name FROM sealed_keys k JOIN spaces s ON k.key_ref = 'space:' || s.id WHERE k.profile_id = ? ORDER BY s.name")
         .all(p.id) as { name: string }[]
     ).map((r) => r.name);
     return { id: p.id, name: p.name, role: p.role, spaces, createdAt: new Date(p.created_at).toISOString() };

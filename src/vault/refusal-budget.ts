@@ -23,7 +23,8 @@ interface Tally {
  * Bounds how fast refusals (bad tokens, blocked requests, denied operations) can grow the
  * audit log. Each source (an agent, a profile, or the anonymous caller) gets `perWindow`
  * events a window; the rest are counted and written as one summary once the window is over,
- * so a local process hammering the API costs a few rows a minute, not one per request.
+ * so a local process hammering the API costs a few rows a minute, not one per request; counts
+ * are written within seconds (`flushAfterMs`), not only when the window ends.
  */
 export class RefusalBudget {
   private readonly tallies = new Map<string, Tally>();
@@ -31,6 +32,8 @@ export class RefusalBudget {
   constructor(
     private readonly perWindow = 30,
     private readonly windowMs = 60_000,
+    /** Counted refusals wait at most this long before they are written, so a killed process loses only seconds of them. */
+    private readonly flushAfterMs = 2_000,
   ) {}
 
   /**
@@ -62,14 +65,18 @@ export class RefusalBudget {
     return all;
   }
 
-  private takeEnded(now: number): RefusalSummary[] {
-    const ended: RefusalSummary[] = [];
+  /** Summaries of windows that ended, and of counts that have waited flushAfterMs; counted ones start again from zero. */
+  takeEnded(now: number): RefusalSummary[] {
+    const due: RefusalSummary[] = [];
     for (const [key, t] of this.tallies) {
-      if (now - t.windowStart < this.windowMs) continue;
-      if (t.suppressed > 0) ended.push(summaryOf(t));
-      this.tallies.delete(key);
+      const ended = now - t.windowStart >= this.windowMs;
+      if (t.suppressed > 0 && (ended || now - t.firstSuppressed >= this.flushAfterMs)) {
+        due.push(summaryOf(t));
+        t.suppressed = 0;
+      }
+      if (ended) this.tallies.delete(key);
     }
-    return ended;
+    return due;
   }
 }
 

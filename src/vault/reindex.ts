@@ -27,13 +27,14 @@ export class ReindexOps {
     onProgress(0, stale.length);
     for (let i = 0; i < stale.length; i += REINDEX_BATCH) {
       const batch = stale.slice(i, i + REINDEX_BATCH);
-      const plain = batch.map((r) => this.ctx.openOrFail(session.spaceKeys.get(r.space_id)!, this.ctx.placeOf(r), r));
+      const plain = batch.map((r) => this.ctx.openOrFail(session, r.space_id, r));
       const vectors = await this.ctx.embedder.embed(plain.map((p) => p.content));
       this.ctx.act(session, 'reindex', (trail) => {
         const update = this.ctx.db.prepare('UPDATE memory_versions SET embedding = ?, embed_model = ? WHERE memory_id = ? AND version = ?');
         const touch = this.ctx.db.prepare('UPDATE memories SET change_seq = ? WHERE id = ? AND version = ?');
         batch.forEach((r, j) => {
-          update.run(sealEmbedding(session.spaceKeys.get(r.space_id)!, this.ctx.placeOf(r), vectors[j]!), this.ctx.embedder.modelId, r.memory_id, r.version);
+          // Sealed under the epoch the rest of the version uses (opened above), so re-keying moves them together.
+          update.run(sealEmbedding(session.keys.key(r.space_id, r.key_epoch)!, this.ctx.placeOf(r), vectors[j]!), this.ctx.embedder.modelId, r.memory_id, r.version);
           touch.run(this.ctx.bumpChangeSeq(), r.memory_id, r.version);
         });
         this.ctx.syncIndex(session);
@@ -60,6 +61,6 @@ export class ReindexOps {
   }
 
   private staleParams(session: Session): string[] {
-    return [this.ctx.embedder.modelId, `caller:${this.ctx.embedder.modelId}`, JSON.stringify([...session.spaceKeys.keys()])];
+    return [this.ctx.embedder.modelId, `caller:${this.ctx.embedder.modelId}`, JSON.stringify(session.keys.spaceIds())];
   }
 }

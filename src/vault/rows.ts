@@ -42,6 +42,7 @@ export interface VersionRow {
   metadata: Buffer;
   source: Buffer;
   embedding: Buffer | null;
+  key_epoch: number;
 }
 
 export interface CurrentRow extends VersionRow {
@@ -64,6 +65,14 @@ export interface AgentRow {
   requests_per_minute: number;
   daily_writes: number;
   require_signing: number;
+  box_public_key: Buffer | null;
+}
+
+/** Why an agent's token no longer works, or null while it does. */
+export function agentRefusal(row: AgentRow, now: number): string | null {
+  if (row.state !== 'active') return row.state;
+  if (row.expires_at !== null && row.expires_at <= now) return 'expired';
+  return null;
 }
 
 export interface AuditTrail {
@@ -71,8 +80,6 @@ export interface AuditTrail {
   details: AuditDetails;
 }
 
-export const SIGNING_REF = 'signing';
-export const spaceRef = (spaceId: string): string => `space:${spaceId}`;
 export const DEFAULT_SPACE = 'default';
 export const DAY_MS = 86_400_000;
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -80,7 +87,7 @@ export const ms = (isoTime: string | null | undefined): number | null => (isoTim
 
 /** Profile-only operations reach this after the permission check, which no agent passes. */
 export function profileOf(session: Session): { actor: ProfileActor; keyPair: BoxKeyPair } {
-  if (session.actor.type !== 'profile' || !session.keyPair) throw forbidden('only a profile may do this');
+  if (session.actor.type !== 'profile') throw forbidden('only a profile may do this');
   return { actor: session.actor, keyPair: session.keyPair };
 }
 

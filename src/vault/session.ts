@@ -2,7 +2,9 @@ import type { AgentGrant } from '../contract/agent.js';
 import type { Role } from '../contract/roles.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
 import { zeroize } from '../crypto/zeroize.js';
+import { VAULT_SIGNER, type SignerKey } from '../audit/signers.js';
 import type { MemoryIndex } from '../store/memory-index.js';
+import type { Keyring } from './keyring.js';
 
 export interface ProfileActor {
   type: 'profile';
@@ -25,30 +27,52 @@ export interface AgentActor {
 export type Actor = ProfileActor | AgentActor;
 
 /**
- * What an unlocked profile or an authenticated agent holds: the space keys it could open, a
- * profile's key pair and (by role) the vault signing key, and its in-memory index. Front
- * doors keep the object and pass it back; only the service reads inside it.
+ * What an unlocked profile or an authenticated agent holds: its X25519 key pair (to open the
+ * keys sealed to it), the space keys by epoch, the vault signing key (owner and admins), its
+ * own audit-signing key, and its in-memory index. When another session changes who holds
+ * what, the vault reloads actor, keys and index here (`keySeq` says which change it has seen).
+ * Front doors keep the object and pass it back; only the service reads inside it.
  */
 export class Session {
   locked = false;
   /** Highest change sequence already reflected in the index. */
   lastSeq = 0;
+  /** The vault's key change counter when the keys were last loaded. */
+  keySeq = 0;
 
   constructor(
-    readonly actor: Actor,
-    readonly keyPair: BoxKeyPair | null,
-    readonly spaceKeys: Map<string, Uint8Array>,
-    readonly signingKey: Uint8Array | null,
-    readonly index: MemoryIndex,
+    public actor: Actor,
+    readonly keyPair: BoxKeyPair,
+    public keys: Keyring,
+    public vaultKey: Uint8Array | null,
+    private readonly ownKey: SignerKey,
+    public index: MemoryIndex,
   ) {}
 
   get label(): string {
     return `${this.actor.type}:${this.actor.name}`;
   }
 
+  /** The key that signs this session's events: the vault key where held, else its own. */
+  get signer(): SignerKey {
+    return this.vaultKey ? { id: VAULT_SIGNER, secretKey: this.vaultKey } : this.ownKey;
+  }
+
+  /** Its own certified key, which certifies the agents a profile creates. */
+  get ownSigner(): SignerKey {
+    return this.ownKey;
+  }
+
+  replaceKeys(keys: Keyring, vaultKey: Uint8Array | null): void {
+    this.keys.wipe();
+    if (this.vaultKey !== vaultKey) zeroize(this.vaultKey);
+    this.keys = keys;
+    this.vaultKey = vaultKey;
+  }
+
   wipe(): void {
-    zeroize(this.keyPair?.secretKey, this.signingKey, ...this.spaceKeys.values());
-    this.spaceKeys.clear();
+    zeroize(this.keyPair.secretKey, this.vaultKey, this.ownKey.secretKey);
+    this.keys.wipe();
     this.index.drop();
     this.locked = true;
   }

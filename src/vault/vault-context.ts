@@ -1,31 +1,42 @@
 import type { Memory, MemoryState } from '../contract/memory.js';
+import type { AgentGrant } from '../contract/agent.js';
 import type { KdfPreset } from '../crypto/kdf.js';
 import { sealToPublicKey } from '../crypto/keys.js';
 import { DecryptionError } from '../crypto/aead.js';
 import type { Db } from '../store/database.js';
-import type { StoredMemory } from '../store/memory-index.js';
-import { appendAudit, signCheckpoint, type AuditEntry, type Outcome } from '../audit/chain.js';
+import type { HeadStore } from '../store/head-store.js';
+import { MemoryIndex, type StoredMemory } from '../store/memory-index.js';
+import { appendAudit, type AuditEntry, type Outcome } from '../audit/chain.js';
+import { ChainGuard } from '../audit/chain-guard.js';
 import type { AuditDetails } from '../audit/mask.js';
 import type { Embedder } from '../embed/embedder.js';
 import { OPERATION_PERMISSION, WRITE_OPERATIONS, actorMay, type Operation } from './policy.js';
-import { VaultError, forbidden, notFound } from './errors.js';
-import { Session, type AgentActor } from './session.js';
+import { VaultError, agentAuthFailed, forbidden, notFound } from './errors.js';
+import { loadAgentKeys, loadProfileKeys } from './keyring.js';
+import type { Session, AgentActor } from './session.js';
+import { RateMeter, type RateState } from './rate-meter.js';
 import { RefusalBudget, type RefusalSummary } from './refusal-budget.js';
 import { openFields, type PlainFields, type RecordPlace } from './records.js';
-import { type ProfileRow, type VersionRow, type CurrentRow, type AuditTrail, DAY_MS, iso, readMeta, decrypted, sealedOf } from './rows.js';
+import { usableVector } from './vectors.js';
+import { type ProfileRow, type VersionRow, type CurrentRow, type AgentRow, type AuditTrail, DAY_MS, iso, readMeta, decrypted, sealedOf, agentRefusal } from './rows.js';
 
 /** Error codes that mean "refused" rather than "went wrong" in the audit log. */
 const REFUSALS: ReadonlySet<string> = new Set(['forbidden', 'throttled']);
+/** How often counted refusals are looked at, so they reach the file within seconds. */
+const REFUSAL_FLUSH_MS = 1_000;
 
 /**
  * What every part of the vault service shares: the open file, the vault's identity, the
  * embedder and clock, the unlocked sessions, and the guarded step (permission check, one
- * transaction, audit event) every operation takes.
+ * transaction, audit event, signed chain head) every operation takes.
  */
 export class VaultContext {
   readonly sessions = new Set<Session>();
   readonly spaceNames = new Map<string, string>();
+  readonly guard: ChainGuard;
   private readonly refusals = new RefusalBudget();
+  private readonly rates = new RateMeter();
+  private readonly flushTimer: NodeJS.Timeout;
   nextSchema = 1;
 
   constructor(
@@ -35,20 +46,96 @@ export class VaultContext {
     readonly embedder: Embedder,
     readonly clock: () => number,
     readonly kdfPreset: KdfPreset,
-  ) {}
+    readonly pins: HeadStore,
+  ) {
+    this.guard = new ChainGuard(db, vaultId, signingPublicKey, pins, clock);
+    this.flushTimer = setInterval(() => this.flushDueRefusals(), REFUSAL_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  /** One write transaction; a chain head signed inside it counts (and is pinned) only once it commits. */
+  write<T>(work: () => T, pinNow = false): T {
+    let result: T;
+    try {
+      result = this.db.transaction(work).immediate();
+    } catch (err) {
+      this.guard.rolledBack();
+      throw err;
+    }
+    this.guard.committed(pinNow);
+    return result;
+  }
 
   lock(session: Session): void {
     if (session.locked) return;
-    this.db.transaction(() => {
-      this.audit(session, 'lock', { targets: [], details: {} }, 'ok');
-      if (session.signingKey) signCheckpoint(this.db, this.vaultId, session.signingKey, this.clock(), true);
-    }).immediate();
+    this.write(() => {
+      this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action: 'lock', targets: [], outcome: 'ok', details: {} });
+      this.guard.sign(session.signer, true);
+    }, true);
     session.wipe();
     this.sessions.delete(session);
   }
 
+  /** Ends the timer and writes what is pending; the file is about to close. */
+  close(): void {
+    clearInterval(this.flushTimer);
+    this.flushRefusals(this.refusals.drain());
+  }
+
+  newIndex(): MemoryIndex {
+    return new MemoryIndex(this.db, `idx_${this.nextSchema++}`, this.embedder.dimensions);
+  }
+
+  /**
+   * The session is still open, and its actor, keys and index match the file: when another
+   * session (here or in another process) granted, revoked, rotated or removed something since
+   * this one loaded its keys, they are reloaded first. Runs outside transactions (an index
+   * can only be attached outside one).
+   */
   assertUnlocked(session: Session): void {
     if (session.locked || !this.sessions.has(session)) throw new VaultError('locked', 'the vault is locked for this profile; unlock it again');
+    const seq = this.keySeq();
+    if (seq === session.keySeq) return;
+    if (session.actor.type === 'profile') this.refreshProfile(session, session.actor.id);
+    else this.refreshAgent(session, session.actor.id);
+    session.keySeq = seq;
+  }
+
+  private refreshProfile(session: Session, profileId: string): void {
+    const row = this.profileById(profileId);
+    if (!row) {
+      this.endSession(session);
+      throw new VaultError('locked', 'this profile was removed');
+    }
+    const { keyring, vaultKey } = loadProfileKeys(this.db, row.id, session.keyPair);
+    session.actor = { ...session.actor, type: 'profile', role: row.role };
+    this.adoptKeys(session, keyring, vaultKey);
+  }
+
+  private refreshAgent(session: Session, agentId: string): void {
+    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(agentId) as AgentRow | undefined;
+    if (!row || agentRefusal(row, this.clock()) !== null) {
+      this.endSession(session);
+      throw agentAuthFailed();
+    }
+    session.actor = { ...(session.actor as AgentActor), grants: JSON.parse(row.grants) as AgentGrant[] };
+    this.adoptKeys(session, loadAgentKeys(this.db, row.id, session.keyPair), null);
+  }
+
+  /** New keys; when the set of spaces changed, the index is rebuilt from the file for exactly those spaces. */
+  private adoptKeys(session: Session, keyring: Session['keys'], vaultKey: Uint8Array | null): void {
+    const sameSpaces = keyring.sameSpacesAs(session.keys);
+    session.replaceKeys(keyring, vaultKey);
+    if (sameSpaces) return;
+    session.index.drop();
+    session.index = this.newIndex();
+    session.lastSeq = 0;
+  }
+
+  /** Drops a session without an event of its own (the change that ended it was audited). */
+  endSession(session: Session): void {
+    this.sessions.delete(session);
+    if (!session.locked) session.wipe();
   }
 
   /** Permission check for methods that do slow work (KDF, embedding) before their transaction. */
@@ -60,10 +147,27 @@ export class VaultContext {
       const who = session.actor.type === 'profile' ? `role ${session.actor.role}` : 'this agent';
       throw new VaultError('forbidden', `${who} may not ${op}`, { details: { permission } });
     }
+    if (session.actor.type === 'agent' && !this.rates.fits(session.actor.id, session.actor.requestsPerMinute, this.clock())) this.overRate(session, op);
+  }
+
+  /** Counts one call against an agent's per-minute budget; every operation an agent makes passes here once. */
+  charge(session: Session, op: string): void {
+    if (session.actor.type !== 'agent') return;
+    if (!this.rates.take(session.actor.id, session.actor.requestsPerMinute, this.clock())) this.overRate(session, op);
+  }
+
+  rateState(session: Session): RateState | null {
+    return session.actor.type === 'agent' ? this.rates.state(session.actor.id, session.actor.requestsPerMinute, this.clock()) : null;
+  }
+
+  private overRate(session: Session, op: string): never {
+    const state = this.rateState(session)!;
+    this.denied(session, op, [], { reason: 'requests per minute exceeded' });
+    throw new VaultError('throttled', 'this agent is over its request rate limit', { retryAfterSeconds: state.resetSeconds });
   }
 
   denied(session: Session, op: string, targets: string[], details: AuditDetails): void {
-    this.db.transaction(() => this.audit(session, op, { targets, details }, 'denied')).immediate();
+    this.write(() => this.audit(session, op, { targets, details }, 'denied'));
   }
 
   /**
@@ -72,22 +176,23 @@ export class VaultContext {
    */
   act<T>(session: Session, op: Operation, work: (trail: AuditTrail) => T): T {
     this.authorize(session, op, []);
+    this.charge(session, op);
     const trail: AuditTrail = { targets: [], details: {} };
     const indexedUpTo = session.lastSeq;
     try {
-      return this.db.transaction(() => {
+      return this.write(() => {
         if (session.actor.type === 'agent' && WRITE_OPERATIONS.has(op)) this.chargeWrite(session.actor);
         const result = work(trail);
         this.audit(session, op, trail, 'ok');
         return result;
-      }).immediate();
+      });
     } catch (err) {
       // The rollback also undid the index rows synced inside the transaction.
       session.lastSeq = indexedUpTo;
       const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
-      this.db.transaction(() =>
+      this.write(() =>
         this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'),
-      ).immediate();
+      );
       throw error;
     }
   }
@@ -115,10 +220,11 @@ export class VaultContext {
     })();
   }
 
+  /** Appends the event and signs the new head with the session's key, after checking the chain it extends. */
   audit(session: Session, action: string, trail: AuditTrail, outcome: Outcome): void {
     this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action, targets: trail.targets, outcome, details: trail.details });
     if (session.actor.type === 'agent') this.db.prepare('UPDATE agents SET last_used_at = ? WHERE id = ?').run(this.clock(), session.actor.id);
-    if (session.signingKey) signCheckpoint(this.db, this.vaultId, session.signingKey, this.clock(), false);
+    this.guard.sign(session.signer, false);
   }
 
   /** Writes one event; refusals go through the budget, so a flood of them becomes a count. */
@@ -133,14 +239,17 @@ export class VaultContext {
     if (log) appendAudit(this.db, entry, now);
   }
 
-  /** Writes the counts of refusals not yet written one by one; the vault is closing. */
-  flushRefusals(): void {
-    const pending = this.refusals.drain();
-    if (pending.length === 0) return;
+  private flushDueRefusals(): void {
+    if (this.sessions.size === 0 && !this.db.open) return;
+    this.flushRefusals(this.refusals.takeEnded(this.clock()));
+  }
+
+  private flushRefusals(summaries: RefusalSummary[]): void {
+    if (summaries.length === 0 || !this.db.open) return;
     const now = this.clock();
-    this.db.transaction(() => {
-      for (const summary of pending) this.appendSummary(summary, now);
-    }).immediate();
+    this.write(() => {
+      for (const summary of summaries) this.appendSummary(summary, now);
+    });
   }
 
   private appendSummary(s: RefusalSummary, now: number): void {
@@ -159,26 +268,24 @@ export class VaultContext {
   syncIndex(session: Session): void {
     const head = Number(this.metaValue('change_seq'));
     if (head === session.lastSeq) return;
-    const spaces = JSON.stringify([...session.spaceKeys.keys()]);
     const rows = this.db
       .prepare(
         `SELECT v.*, m.space_id, m.created_at, m.change_seq FROM memories m
          JOIN memory_versions v ON v.memory_id = m.id AND v.version = m.version
          WHERE m.change_seq > ? AND m.space_id IN (SELECT value FROM json_each(?))`,
       )
-      .all(session.lastSeq, spaces) as CurrentRow[];
+      .all(session.lastSeq, JSON.stringify(session.keys.spaceIds())) as CurrentRow[];
     for (const r of rows) {
-      const key = session.spaceKeys.get(r.space_id)!;
       let f: PlainFields;
       try {
-        f = openFields(key, this.placeOf(r), sealedOf(r));
+        f = this.openRow(session, r);
       } catch (err) {
         if (!(err instanceof DecryptionError)) throw err;
         // A row that fails to authenticate stays out of search; reading it by id reports the integrity error.
         session.index.remove(r.memory_id);
         continue;
       }
-      const usable = r.embed_model !== null && r.embed_model.endsWith(this.embedder.modelId);
+      const usable = r.embed_model !== null && r.embed_model.endsWith(this.embedder.modelId) && f.embedding !== null && usableVector(f.embedding);
       session.index.upsert({ ...decrypted(r, f), vector: usable ? f.embedding : null });
     }
     for (const p of this.db.prepare('SELECT memory_id FROM purges WHERE change_seq > ?').all(session.lastSeq) as { memory_id: string }[])
@@ -190,13 +297,24 @@ export class VaultContext {
     return { vaultId: this.vaultId, spaceId: r.space_id, memoryId: r.memory_id, version: r.version };
   }
 
-  openOrFail(key: Uint8Array, place: RecordPlace, row: VersionRow): PlainFields {
+  /** Opens a version with the key of the epoch it was sealed under; a missing epoch key fails like a bad ciphertext. */
+  openVersion(session: Session, spaceId: string, row: VersionRow): PlainFields {
+    const key = session.keys.key(spaceId, row.key_epoch);
+    if (!key) throw new DecryptionError();
+    return openFields(key, { vaultId: this.vaultId, spaceId, memoryId: row.memory_id, version: row.version }, sealedOf(row));
+  }
+
+  private openRow(session: Session, r: CurrentRow): PlainFields {
+    return this.openVersion(session, r.space_id, r);
+  }
+
+  openOrFail(session: Session, spaceId: string, row: VersionRow): PlainFields {
     try {
-      return openFields(key, place, sealedOf(row));
+      return this.openVersion(session, spaceId, row);
     } catch (err) {
       if (err instanceof DecryptionError)
         throw new VaultError('integrity', 'a stored memory failed authentication: the vault file was changed outside Memvault', {
-          details: { memoryId: place.memoryId },
+          details: { memoryId: row.memory_id },
         });
       throw err;
     }
@@ -223,21 +341,21 @@ export class VaultContext {
 
   grantedSpaceId(session: Session, name: string): string {
     const space = this.spaceByName(name);
-    if (!space || !session.spaceKeys.has(space.id)) throw notFound('space');
+    if (!space || !session.keys.has(space.id)) throw notFound('space');
     return space.id;
   }
 
   spaceIdFor(session: Session, name: string | undefined): string {
     if (name !== undefined) return this.grantedSpaceId(session, name);
     const fallback = String(this.metaValue('default_space'));
-    if (session.spaceKeys.has(fallback)) return fallback;
-    const first = [...session.spaceKeys.keys()][0];
+    if (session.keys.has(fallback)) return fallback;
+    const first = session.keys.spaceIds()[0];
     if (!first) throw forbidden('this profile holds no space to write to');
     return first;
   }
 
   grantedSpaceNames(session: Session): string[] {
-    return [...session.spaceKeys.keys()].map((id) => this.spaceName(id)).sort();
+    return session.keys.spaceIds().map((id) => this.spaceName(id)).sort();
   }
 
   spaceByName(name: string): { id: string } | undefined {
@@ -260,8 +378,12 @@ export class VaultContext {
     return name;
   }
 
-  sealKeyTo(keyRef: string, profileId: string, publicKey: Uint8Array, key: Uint8Array): void {
-    this.db.prepare('INSERT OR REPLACE INTO sealed_keys (key_ref, profile_id, sealed) VALUES (?, ?, ?)').run(keyRef, profileId, sealToPublicKey(publicKey, key));
+  sealKeyTo(keyRef: string, epoch: number, profileId: string, publicKey: Uint8Array, key: Uint8Array): void {
+    this.db.prepare('INSERT OR REPLACE INTO sealed_keys (key_ref, epoch, profile_id, sealed) VALUES (?, ?, ?, ?)').run(keyRef, epoch, profileId, sealToPublicKey(publicKey, key));
+  }
+
+  sealKeyToAgent(agentId: string, spaceId: string, epoch: number, publicKey: Uint8Array, key: Uint8Array): void {
+    this.db.prepare('INSERT OR REPLACE INTO agent_sealed_keys (agent_id, space_id, epoch, sealed) VALUES (?, ?, ?, ?)').run(agentId, spaceId, epoch, sealToPublicKey(publicKey, key));
   }
 
   profileByName(name: string): ProfileRow | undefined {
@@ -288,5 +410,14 @@ export class VaultContext {
 
   bumpChangeSeq(): number {
     return (this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").get() as { value: number }).value;
+  }
+
+  keySeq(): number {
+    return Number(this.metaValue('key_seq') ?? 0);
+  }
+
+  /** Who holds which key changed: every session reloads its keys (and actor) before its next operation. */
+  keysChanged(): void {
+    this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'key_seq'").run();
   }
 }

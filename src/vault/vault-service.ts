@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
-import type { Memory, MemoryVersion, Page, SearchHit } from '../contract/memory.js';
+import type { Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
 import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { deriveKey, newKdfParams, type KdfPreset } from '../crypto/kdf.js';
-import { formatRecoveryKey, keyFromRecoveryKey, newBoxKeyPair, newSigningKeyPair, newSymmetricKey, sealToPublicKey, wrapSecret } from '../crypto/keys.js';
+import { formatRecoveryKey, keyFromRecoveryKey, newBoxKeyPair, newSigningKeyPair, newSymmetricKey, profileSigningKeyPair, sealToPublicKey, wrapSecret } from '../crypto/keys.js';
 import { randomBytes } from '../crypto/random.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { openDatabase, type Db } from '../store/database.js';
-import { appendAudit, listAudit, signCheckpoint, verifyChain, type AuditEvent, type VerifyReport } from '../audit/chain.js';
+import { defaultStateDir } from '../store/default-path.js';
+import { HeadStore } from '../store/head-store.js';
+import { appendAudit, chainHead, listAudit, rowToEvent, signCheckpoint, verifyChain, type AuditEvent, type AuditRow, type VerifyReport } from '../audit/chain.js';
+import { profileSigner, registerSigner, VAULT_SIGNER } from '../audit/signers.js';
 import type { Embedder } from '../embed/embedder.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
 import { VaultError } from './errors.js';
+import type { RateState } from './rate-meter.js';
 import type { Session } from './session.js';
 import { parse } from './validate.js';
 import { AgentOps } from './agents.js';
@@ -21,7 +25,13 @@ import { ProfileOps } from './profiles.js';
 import { ReindexOps } from './reindex.js';
 import { SpaceOps } from './spaces.js';
 import { VaultContext } from './vault-context.js';
-import { DEFAULT_SPACE, SIGNING_REF, readMeta, spaceRef } from './rows.js';
+import { KeyRotation } from './rotation.js';
+import { SIGNING_REF, spaceRef } from './keyring.js';
+import { DEFAULT_SPACE, readMeta } from './rows.js';
+
+function headStore(options: VaultOptions): HeadStore {
+  return new HeadStore(options.stateDir ?? defaultStateDir());
+}
 
 export interface VaultOptions {
   embedder?: Embedder;
@@ -29,6 +39,8 @@ export interface VaultOptions {
   clock?: () => number;
   /** Cost preset for profiles created through this instance. */
   kdf?: KdfPreset;
+  /** Folder outside the vault file for the last verified audit head (default: the OS config folder, or $MEMVAULT_STATE_DIR). */
+  stateDir?: string;
 }
 
 export interface CreateVaultOptions extends VaultOptions {
@@ -52,13 +64,15 @@ export interface CreatedVault {
   private readonly spaces: SpaceOps;
   private readonly profiles: ProfileOps;
   private readonly agents: AgentOps;
+  private readonly rotation: KeyRotation;
 
   private constructor(private readonly ctx: VaultContext) {
+    this.rotation = new KeyRotation(ctx);
     this.memories = new MemoryOps(ctx);
     this.reindexing = new ReindexOps(ctx);
-    this.spaces = new SpaceOps(ctx);
-    this.profiles = new ProfileOps(ctx);
-    this.agents = new AgentOps(ctx);
+    this.spaces = new SpaceOps(ctx, this.rotation);
+    this.profiles = new ProfileOps(ctx, this.rotation);
+    this.agents = new AgentOps(ctx, this.rotation);
   }
 
   get vaultId(): string {
@@ -110,12 +124,16 @@ export interface CreatedVault {
           now,
         );
         db.prepare('INSERT INTO spaces (id, name, created_at) VALUES (?, ?, ?)').run(spaceId, DEFAULT_SPACE, now);
-        const seal = db.prepare('INSERT INTO sealed_keys (key_ref, profile_id, sealed) VALUES (?, ?, ?)');
+        const seal = db.prepare('INSERT INTO sealed_keys (key_ref, epoch, profile_id, sealed) VALUES (?, 0, ?, ?)');
         seal.run(spaceRef(spaceId), ownerId, sealToPublicKey(owner.publicKey, spaceKey));
         seal.run(SIGNING_REF, ownerId, sealToPublicKey(owner.publicKey, signing.secretKey));
+        const vaultSigner = { id: VAULT_SIGNER, secretKey: signing.secretKey };
+        const ownerSigning = profileSigningKeyPair(owner.secretKey);
+        registerSigner(db, vaultId, profileSigner(ownerId), ownerSigning.publicKey, vaultSigner, now);
+        zeroize(ownerSigning.secretKey);
         appendAudit(db, { actorType: 'profile', actorId: ownerName, action: 'createVault', targets: [vaultId], outcome: 'ok' }, now);
         appendAudit(db, { actorType: 'profile', actorId: ownerName, action: 'createSpace', targets: [spaceId], outcome: 'ok', details: { space: DEFAULT_SPACE } }, now);
-        signCheckpoint(db, vaultId, signing.secretKey, now, true);
+        signCheckpoint(db, vaultId, vaultSigner, now, true);
       })();
     } catch (err) {
       db.close();
@@ -123,7 +141,8 @@ export interface CreatedVault {
     } finally {
       zeroize(kek, owner.secretKey, signing.secretKey, recoveryKey, spaceKey);
     }
-    const service = new VaultService(new VaultContext(db, vaultId, signing.publicKey, embedder, clock, preset));
+    const service = new VaultService(new VaultContext(db, vaultId, signing.publicKey, embedder, clock, preset, headStore(options)));
+    service.verifyChainNow();
     const text = formatRecoveryKey(recovery);
     zeroize(recovery);
     return { service, vaultId, recoveryKey: text };
@@ -145,14 +164,16 @@ export interface CreatedVault {
       throw new VaultError('integrity', 'the file is not a complete Memvault vault');
     }
     const embedder = options.embedder ?? defaultEmbedder();
-    const service = new VaultService(new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate'));
+    const service = new VaultService(
+      new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate', headStore(options)),
+    );
     service.adoptEmbedder();
     return service;
   }
 
   /** Writes pending refusal counts, locks every session (signing the tail) and closes the file. */
   close(): void {
-    this.ctx.flushRefusals();
+    this.ctx.close();
     for (const s of [...this.ctx.sessions]) this.ctx.lock(s);
     this.ctx.db.close();
   }
@@ -161,7 +182,7 @@ export interface CreatedVault {
   private adoptEmbedder(): void {
     const current = this.ctx.metaValue('embed_model');
     if (current === this.ctx.embedder.modelId) return;
-    this.ctx.db.transaction(() => {
+    this.ctx.write(() => {
       this.ctx.setMeta('embed_model', this.ctx.embedder.modelId);
       this.ctx.setMeta('embed_dims', this.ctx.embedder.dimensions);
       appendAudit(
@@ -169,24 +190,55 @@ export interface CreatedVault {
         { actorType: 'system', actorId: 'memvault', action: 'changeEmbedder', targets: [], outcome: 'ok', details: { from: String(current), to: this.ctx.embedder.modelId } },
         this.ctx.clock(),
       );
-    }).immediate();
+    });
   }
 
   listAudit(session: Session, raw: unknown = {}): AuditEvent[] {
     return this.ctx.act(session, 'listAudit', () => listAudit(this.ctx.db, parse(auditQuerySchema, raw)));
   }
 
+  /** Verifies the chain as it stands, then records that it was verified (that event is signed after the check). */
   verifyAudit(session: Session): VerifyReport {
-    return this.ctx.act(session, 'verifyAudit', (trail) => {
-      const report = this.verifyChainNow();
-      trail.details = { ok: report.ok, events: report.events };
-      return report;
+    this.ctx.authorize(session, 'verifyAudit', []);
+    const report = this.verifyChainNow();
+    this.ctx.act(session, 'verifyAudit', (trail) => {
+      trail.details = { ok: report.ok, events: report.events, problem: report.problem };
     });
+    return report;
   }
 
-  /** Chain verification needs only the vault's public signing key, so `doctor` runs it without a login. */
+  /**
+   * Chain verification needs only the vault's public signing key and the head pinned outside
+   * the file, so `doctor` and `audit verify` run it before anyone unlocks (and signs). A
+   * chain found sound moves the pinned head forward.
+   */
   verifyChainNow(): VerifyReport {
-    return verifyChain(this.ctx.db, this.ctx.vaultId, this.ctx.signingPublicKey);
+    let pinned;
+    try {
+      pinned = this.ctx.pins.read(this.ctx.vaultId);
+    } catch (err) {
+      return { ok: false, events: 0, checkpoints: 0, signedThrough: 0, unsignedEvents: 0, firstBadSeq: null, problem: 'rollback', reason: (err as Error).message };
+    }
+    const report = this.ctx.db.transaction(() => verifyChain(this.ctx.db, this.ctx.vaultId, this.ctx.signingPublicKey, pinned))();
+    const head = chainHead(this.ctx.db);
+    if (report.ok && head) this.ctx.guard.pin(head);
+    return report;
+  }
+
+  /**
+   * Every event up to the head at the start, in order, to `write`; the export itself is one
+   * event, appended after the ones exported.
+   */
+  exportAudit(session: Session, write: (event: AuditEvent) => void): { exported: number } {
+    return this.ctx.act(session, 'exportAudit', (trail) => {
+      let exported = 0;
+      for (const r of this.ctx.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+        write(rowToEvent(r));
+        exported++;
+      }
+      trail.details = { count: exported };
+      return { exported };
+    });
   }
 
   /** SQLite's own page-level check; reads only structure, so no login is needed. */
@@ -239,7 +291,7 @@ export interface CreatedVault {
     return this.memories.memoryHistory(session, id);
   }
 
-  updateMemory(session: Session, raw: unknown): Promise<Memory> {
+  updateMemory(session: Session, raw: unknown): Promise<UpdateResult> {
     return this.memories.updateMemory(session, raw);
   }
 
@@ -277,6 +329,18 @@ export interface CreatedVault {
 
   revokeSpace(session: Session, space: unknown, profile: unknown): void {
     return this.spaces.revokeSpace(session, space, profile);
+  }
+
+  /** Versions still sealed under a retired key, in the session's spaces (what `rekeySpaces` has left to do). */
+  pendingRekey(session: Session): number {
+    this.ctx.assertUnlocked(session);
+    return this.ctx.read(session, () => this.rotation.pending(session));
+  }
+
+  /** Re-encrypts versions sealed under a retired space key; resumable, in batches, with progress. */
+  rekeySpaces(session: Session, onProgress: (done: number, total: number) => void = () => {}): { rekeyed: number } {
+    this.ctx.authorize(session, 'rekeySpaces', []);
+    return this.rotation.rekey(session, onProgress);
   }
 
   // ---------------------------------------------------------------- profiles: unlock, recovery, management
@@ -357,6 +421,15 @@ export interface CreatedVault {
 
   recordAnonymousRefusal(action: string, reason: string): void {
     return this.agents.recordAnonymousRefusal(action, reason);
+  }
+
+  claimRequestNonce(session: Session, nonce: string, expiresAtSeconds: number): boolean {
+    return this.agents.claimRequestNonce(session, nonce, expiresAtSeconds);
+  }
+
+  /** An agent's per-minute budget as it stands (null for profiles), for RateLimit headers. */
+  rateState(session: Session): RateState | null {
+    return this.ctx.rateState(session);
   }
 
   /** Ends a profile's or an agent's session: its keys are zeroed and its index dropped. */

@@ -19,7 +19,7 @@ export interface TestVault {
 export async function createTestVault(options: VaultOptions = {}): Promise<TestVault> {
   const dir = mkdtempSync(join(tmpdir(), 'memvault-test-'));
   const path = join(dir, 'vault.db');
-  const created = await VaultService.create(path, { ownerName: 'olivia', password: OWNER_PASSWORD, kdf: 'insecure-test-only', ...options });
+  const created = await VaultService.create(path, { ownerName: 'olivia', password: OWNER_PASSWORD, kdf: 'insecure-test-only', stateDir: join(dir, 'state'), ...options });
   const owner = await created.service.unlock('olivia', OWNER_PASSWORD);
   return {
     dir,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseAgentToken, tokenWrappingKey } from '../../src/crypto/agent-token.js';
-import { unwrapSecret } from '../../src/crypto/keys.js';
+import { parseAgentToken, tokenBoxKeyPair } from '../../src/crypto/agent-token.js';
+import { openSealed } from '../../src/crypto/keys.js';
 import { createTestVault, expectCode, type TestVault } from '../support/vault.js';
 
 describe('agent credentials in the core', () => {
@@ -15,7 +15,7 @@ describe('agent credentials in the core', () => {
   });
   afterEach(() => v.cleanup());
 
-  it('stores neither the token nor its secret, and the wrapped keys open only with the token', () => {
+  it('stores neither the token nor its secret, and its space keys open only with the token', () => {
     const { token, agent } = v.service.addAgent(v.owner, { name: 'coder', spaces: ['work'], grants: ['read', 'write'] });
     expect(token).toMatch(/^mvat_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
     const db = new Database(v.path, { readonly: true });
@@ -26,13 +26,12 @@ describe('agent credentials in the core', () => {
       const [, id, secret] = /^mvat_([0-9a-f]{32})_(.+)$/.exec(token)!;
       expect(dump).not.toContain(id);
       expect(dump).not.toContain(secret);
-      const wrapped = db.prepare('SELECT space_id, wrapped FROM agent_keys WHERE agent_id = ?').all(agent.id) as { space_id: string; wrapped: Buffer }[];
-      expect(wrapped).toHaveLength(1);
-      const parsed = parseAgentToken(token)!;
-      const key = unwrapSecret(tokenWrappingKey(parsed.secret), wrapped[0]!.wrapped, 'agent-space', v.service.vaultId, agent.id, wrapped[0]!.space_id);
+      const sealed = db.prepare('SELECT space_id, sealed FROM agent_sealed_keys WHERE agent_id = ?').all(agent.id) as { space_id: string; sealed: Buffer }[];
+      expect(sealed).toHaveLength(1);
+      const key = openSealed(tokenBoxKeyPair(parseAgentToken(token)!.secret), sealed[0]!.sealed);
       expect(key).toHaveLength(32);
       const other = parseAgentToken(v.service.addAgent(v.owner, { name: 'other', spaces: ['default'], grants: ['read'] }).token)!;
-      expect(() => unwrapSecret(tokenWrappingKey(other.secret), wrapped[0]!.wrapped, 'agent-space', v.service.vaultId, agent.id, wrapped[0]!.space_id)).toThrow();
+      expect(() => openSealed(tokenBoxKeyPair(other.secret), sealed[0]!.sealed)).toThrow();
     } finally {
       db.close();
     }
@@ -85,7 +84,8 @@ describe('agent credentials in the core', () => {
     refuse(a.token);
     expect(messages.size).toBe(1);
     const reasons = v.service.listAudit(v.owner, { action: 'authenticateAgent', outcome: 'failed', limit: 100 }).map((e) => `${e.actorId}:${String(e.details.reason)}`);
-    expect(reasons).toEqual(expect.arrayContaining(['b:paused', 'c:revoked', 'a:expired', 'b:wrong secret']));
+    // A wrong secret is logged like an unknown token (same source, same work), with the agent as its target.
+    expect(reasons).toEqual(expect.arrayContaining(['b:paused', 'c:revoked', 'a:expired', 'agent-token:wrong secret', 'agent-token:unknown token']));
     expect(JSON.stringify(v.service.listAudit(v.owner, { limit: 1000 }))).not.toContain(b.token.slice(5, 37));
     const list = v.service.listAgents(v.owner);
     expect(Object.fromEntries(list.map((x) => [x.name, x.state]))).toMatchObject({ a: 'expired', b: 'active', c: 'revoked', d: 'active' });

@@ -10,15 +10,16 @@ import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../
  */
 const MEMORY_READ = ['getMemory', 'listMemories', 'searchMemories', 'memoryHistory'];
 const MEMORY_WRITE = ['addMemory', 'updateMemory'];
-const MEMORY_DELETE = ['deleteMemory', 'purgeMemory'];
-const SPACES = ['createSpace', 'grantSpace', 'revokeSpace'];
+const MEMORY_DELETE = ['deleteMemory'];
+const SPACES = ['createSpace', 'grantSpace', 'revokeSpace', 'rekeySpaces'];
 const PROFILES = ['addProfile', 'changeRole', 'removeProfile'];
-const AUDIT = ['listAudit', 'verifyAudit'];
+const AUDIT = ['listAudit', 'verifyAudit', 'exportAudit'];
 const AGENTS = ['addAgent', 'listAgents', 'pauseAgent', 'resumeAgent', 'revokeAgent', 'rotateAgent'];
-const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS];
+const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS];
 const EXPECTED: Record<Role, string[]> = {
   owner: ALL,
-  admin: [...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS],
+  // History is destroyed only by the owner and admins; editors forget (a tombstone).
+  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS],
   editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword', ...AGENTS],
   auditor: [...AUDIT, 'stats', 'listSpaces', 'listProfiles', 'changePassword'],
   viewer: [...MEMORY_READ, 'listSpaces', 'changePassword'],
@@ -75,6 +76,8 @@ describe('role x operation matrix', () => {
       }
       case 'listAudit': return svc.listAudit(s, { limit: 5 });
       case 'verifyAudit': return svc.verifyAudit(s);
+      case 'exportAudit': return svc.exportAudit(s, () => {});
+      case 'rekeySpaces': return svc.rekeySpaces(s);
       case 'stats': return svc.stats(s);
       case 'reindex': return svc.reindex(s);
       case 'changePassword': {
