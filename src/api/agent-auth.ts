@@ -4,7 +4,7 @@ import { VaultError, agentAuthFailed } from '../vault/errors.js';
 import type { VaultService } from '../vault/vault-service.js';
 import type { FailureThrottle } from './failure-throttle.js';
 import { bearerToken } from './request-guards.js';
-import { requestKeyOf, SIGNATURE_HEADERS, checkRequestSignature, type NonceCache } from './signing.js';
+import { requestKeyOf, SIGNATURE_HEADERS, checkRequestSignature } from './signing.js';
 
 export interface AgentAuth {
   /** Sets `req.agentSession` from the bearer token, or throws auth_failed (throttled when the client keeps failing). */
@@ -14,7 +14,7 @@ export interface AgentAuth {
 }
 
 /** The HTTP side of agent authentication; the vault service decides whether a token is valid. */
-export function agentAuth(service: VaultService, failures: FailureThrottle, nonces: NonceCache, clock: () => number): AgentAuth {
+export function agentAuth(service: VaultService, failures: FailureThrottle, clock: () => number): AgentAuth {
   function authenticate(req: FastifyRequest): void {
     const client = req.socket.remoteAddress ?? 'unknown';
     try {
@@ -55,8 +55,7 @@ export function agentAuth(service: VaultService, failures: FailureThrottle, nonc
         signature: header(SIGNATURE_HEADERS.signature),
       },
       Math.floor(clock() / 1000),
-      nonces,
-      session.actor.id,
+      (nonce, expiresAt) => service.claimRequestNonce(session, nonce, expiresAt),
     );
     zeroize(key);
     if (!check.ok) {

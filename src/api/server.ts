@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { VaultError } from '../vault/errors.js';
@@ -14,7 +13,6 @@ import { guardRequest, type GuardConfig } from './request-guards.js';
 import { registerRestRoutes } from './rest-routes.js';
 import { agentAuth } from './agent-auth.js';
 import { registerMcpRoute } from './mcp-http.js';
-import { NonceCache } from './signing.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { answerClientError } from './client-errors.js';
 
@@ -73,8 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const origins = new Set<string>();
   const guards: GuardConfig = { hosts, origins };
   const failures = new FailureThrottle(limits.authFailuresPerMinute);
-  const nonces = new NonceCache();
-  const { authenticate, checkSignature } = agentAuth(service, failures, nonces, clock);
+  const { authenticate, checkSignature } = agentAuth(service, failures, clock);
 
   const app = Fastify({
     logger: false,
@@ -115,8 +112,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   app.addHook('preHandler', async (req) => checkSignature(req));
 
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // Calls are counted in the vault (each REST operation, each MCP tool call); the headers show where the agent stands.
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    const rate = req.agentSession && !req.agentSession.locked ? service.rateState(req.agentSession) : null;
+    if (rate) reply.headers({ 'ratelimit-limit': String(rate.limit), 'ratelimit-remaining': String(rate.remaining), 'ratelimit-reset': String(rate.resetSeconds) });
     return payload;
   });
 
@@ -142,18 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     transform: jsonSchemaTransform,
   });
 
-  await app.register(rateLimit, {
-    global: true,
-    timeWindow: 60_000,
-    keyGenerator: (req) => req.agentSession?.actor.id ?? 'public',
-    allowList: (req) => req.agentSession === null,
-    max: (req) => (req.agentSession?.actor.type === 'agent' ? req.agentSession.actor.requestsPerMinute : 1),
-    enableDraftSpec: true,
-    onExceeded: (req) => {
-      if (req.agentSession) service.recordRefusal(req.agentSession, 'rateLimit', 'requests per minute exceeded');
-    },
-    errorResponseBuilder: (_req, ctx) => new VaultError('throttled', 'this agent is over its request rate limit', { retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)) }),
-  });
+
 
   registerRestRoutes(app, service);
   registerMcpRoute(app, service, SECURITY_HEADERS);

@@ -62,35 +62,14 @@ export function signRequest(
   return { [SIGNATURE_HEADERS.timestamp]: timestamp, [SIGNATURE_HEADERS.nonce]: nonce, [SIGNATURE_HEADERS.signature]: signature };
 }
 
-/** Remembers nonces for the length of the window, per agent, so each is accepted once. */
-export class NonceCache {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly maxEntries = 100_000) {}
-
-  /** False if the nonce was already used (or the cache is full of live nonces). */
-  claim(agentId: string, nonce: string, nowSeconds: number): boolean {
-    const key = `${agentId}\n${nonce}`;
-    if (this.seen.has(key)) return false;
-    if (this.seen.size >= this.maxEntries) this.evictExpired(nowSeconds);
-    if (this.seen.size >= this.maxEntries) return false;
-    this.seen.set(key, nowSeconds + 2 * SIGNATURE_WINDOW_SECONDS);
-    return true;
-  }
-
-  private evictExpired(nowSeconds: number): void {
-    for (const [key, expires] of this.seen) if (expires <= nowSeconds) this.seen.delete(key);
-  }
-}
-
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
 export function checkRequestSignature(
   requestKey: Uint8Array,
   parts: Omit<SignedParts, 'timestamp' | 'nonce'> & { timestamp?: string; nonce?: string; signature?: string },
   nowSeconds: number,
-  nonces: NonceCache,
-  agentId: string,
+  /** Accepts a nonce once (the vault keeps it until `expiresAt`, Unix seconds); false for a replay. */
+  claimNonce: (nonce: string, expiresAt: number) => boolean,
 ): SignatureCheck {
   const { timestamp, nonce, signature } = parts;
   if (!timestamp || !nonce || !signature) return { ok: false, reason: 'signature headers missing' };
@@ -98,6 +77,7 @@ export function checkRequestSignature(
   if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_WINDOW_SECONDS) return { ok: false, reason: 'stale signature timestamp' };
   const expected = Buffer.from(signatureOf(requestKey, { ...parts, timestamp, nonce }), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { ok: false, reason: 'bad signature' };
-  if (!nonces.claim(agentId, nonce, nowSeconds)) return { ok: false, reason: 'replayed nonce' };
+  // Kept for twice the window, so a nonce outlives every timestamp that would still be accepted with it.
+  if (!claimNonce(nonce, nowSeconds + 2 * SIGNATURE_WINDOW_SECONDS)) return { ok: false, reason: 'replayed nonce' };
   return { ok: true };
 }

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { AGENT_GRANTS, type AgentInfo, type IssuedAgent } from '../contract/agent.js';
 import { collect, int } from './args.js';
-import { withSession, type GlobalOptions } from './context.js';
+import { rekeyAfterRevocation, withSession, type GlobalOptions } from './context.js';
 import { printJson, printLine, table } from './output.js';
 
 const days = (value: string): number => {
@@ -81,6 +81,7 @@ export function registerAgentCommands(program: Command, g: () => GlobalOptions):
       .action(async (name: string) =>
         withSession(g(), (service, session) => {
           const info = verb === 'pause' ? service.pauseAgent(session, name) : verb === 'resume' ? service.resumeAgent(session, name) : service.revokeAgent(session, name);
+          if (verb === 'revoke') rekeyAfterRevocation(service, session, g().json === true);
           if (g().json) printJson(info);
           else printLine(`${done} agent ${info.name}.`);
         }),

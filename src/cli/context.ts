@@ -59,6 +59,21 @@ async function reindexIfStale(service: VaultService, session: Session): Promise<
   await service.reindex(session, progressPrinter('reindex'));
 }
 
+/**
+ * After a revocation the space has a new key; versions sealed under the old one are
+ * re-encrypted now, with progress, when this profile may (owner, admin), and otherwise left
+ * for one of them (`memvault space rekey`), which the message says.
+ */
+export function rekeyAfterRevocation(service: VaultService, session: Session, json: boolean): void {
+  const { pending, mayRekey } = service.rekeyStatus(session);
+  if (pending === 0) return;
+  if (!mayRekey) {
+    process.stderr.write(`memvault: ${pending} stored versions still use the retired key; an owner or admin should run \`memvault space rekey\`\n`);
+    return;
+  }
+  service.rekeySpaces(session, json ? undefined : progressPrinter('re-encrypting with the new space key'));
+}
+
 export function progressPrinter(label: string): (done: number, total: number) => void {
   return (done, total) => {
     if (total === 0) return;

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { VaultService } from '../vault/vault-service.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
+import { verifyText } from './output.js';
 
 export interface DoctorCheck {
   name: string;
@@ -49,7 +50,7 @@ export async function runDoctor(path: string): Promise<{ ok: boolean; checks: Do
     checks.push(await check('database integrity', () => opened.integrityCheck()));
     checks.push(await check('audit chain', () => {
       const r = opened.verifyChainNow();
-      if (!r.ok) throw new Error(`broken at event ${r.firstBadSeq}: ${r.reason}`);
+      if (!r.ok) throw new Error(verifyText(r));
       return `${r.events} events, ${r.checkpoints} signed checkpoints`;
     }));
     opened.close();

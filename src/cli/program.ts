@@ -8,8 +8,8 @@ import { registerAgentCommands } from './agent-commands.js';
 import { collect, int, json, num } from './args.js';
 import { runDoctor } from './doctor.js';
 import { registerServerCommands } from './server-commands.js';
-import { kdfPreset, openVault, progressPrinter, secrets, vaultPath, withSession, type GlobalOptions } from './context.js';
-import { hitLine, memoryBlock, memoryLine, printJson, printLine, table } from './output.js';
+import { kdfPreset, openVault, progressPrinter, rekeyAfterRevocation, secrets, vaultPath, withSession, type GlobalOptions } from './context.js';
+import { hitLine, memoryBlock, memoryLine, printJson, printLine, table, verifyText } from './output.js';
 
 interface FilterFlags {
   space?: string[];
@@ -235,17 +235,35 @@ export function buildProgram(): Command {
   for (const verb of ['grant', 'revoke'] as const)
     space
       .command(verb)
-      .description(verb === 'grant' ? 'give a profile the space key' : 'take a profile out of the space')
+      .description(
+        verb === 'grant'
+          ? 'give a profile the space key'
+          : "take a profile out of the space: the space gets a new key, the profile's agents lose it, stored versions are re-encrypted",
+      )
       .argument('<space>')
       .argument('<profile>')
       .action(async (spaceName: string, profile: string) =>
         withSession(g(), (service, session) => {
           if (verb === 'grant') service.grantSpace(session, spaceName, profile);
-          else service.revokeSpace(session, spaceName, profile);
+          else {
+            service.revokeSpace(session, spaceName, profile);
+            rekeyAfterRevocation(service, session, g().json === true);
+          }
           if (g().json) printJson({ space: spaceName, profile, [verb === 'grant' ? 'granted' : 'revoked']: true });
           else printLine(verb === 'grant' ? `Granted ${spaceName} to ${profile}.` : `Revoked ${spaceName} from ${profile}.`);
         }),
       );
+
+  space
+    .command('rekey')
+    .description('re-encrypt stored versions still sealed under a retired space key (resumes where an interrupted run stopped)')
+    .action(async () =>
+      withSession(g(), (service, session) => {
+        const result = service.rekeySpaces(session, g().json ? undefined : progressPrinter('re-encrypting'));
+        if (g().json) printJson(result);
+        else printLine(`Re-encrypted ${result.rekeyed} versions.`);
+      }),
+    );
 
   const profile = program.command('profile').description('local profiles and their roles');
   profile
@@ -276,6 +294,7 @@ export function buildProgram(): Command {
     .action(async (name: string, role: string) =>
       withSession(g(), (service, session) => {
         const info = service.changeRole(session, name, role);
+        rekeyAfterRevocation(service, session, g().json === true);
         if (g().json) printJson(info);
         else printLine(`${info.name} is now ${info.role}.`);
       }),
@@ -298,6 +317,7 @@ export function buildProgram(): Command {
     .action(async (name: string) =>
       withSession(g(), (service, session) => {
         service.removeProfile(session, name);
+        rekeyAfterRevocation(service, session, g().json === true);
         if (g().json) printJson({ removed: name });
         else printLine(`Removed profile ${name}.`);
       }),
@@ -321,16 +341,18 @@ export function buildProgram(): Command {
     );
   audit
     .command('verify')
-    .description('check the hash chain and signed checkpoints; exit 1 if broken')
-    .action(async () =>
-      withSession(g(), (service, session) => {
-        const report = service.verifyAudit(session);
+    .description('check the hash chain, the signatures and the head pinned on this machine; no password, nothing is signed first; exit 1 unless intact')
+    .action(async () => {
+      const service = await openVault(g());
+      try {
+        const report = service.verifyChainNow();
         if (g().json) printJson(report);
-        else if (report.ok) printLine(`Audit log intact: ${report.events} events, ${report.checkpoints} signed checkpoints.`);
-        else printLine(`Audit log BROKEN at event ${report.firstBadSeq}: ${report.reason}.`);
+        else printLine(verifyText(report));
         if (!report.ok) process.exitCode = 1;
-      }),
-    );
+      } finally {
+        service.close();
+      }
+    });
   audit
     .command('export')
     .description('write every event as JSON lines')
@@ -338,14 +360,11 @@ export function buildProgram(): Command {
     .action(async (o: { out?: string }) =>
       withSession(g(), async (service, session) => {
         const out = o.out ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
-        let after = 0;
-        for (;;) {
-          const events = service.listAudit(session, { afterSeq: after, limit: 1000 });
-          if (!events.length) break;
-          for (const e of events) out.write(`${JSON.stringify(e)}\n`);
-          after = events.at(-1)!.seq;
+        const { exported } = service.exportAudit(session, (e) => out.write(`${JSON.stringify(e)}\n`));
+        if (out !== process.stdout) {
+          await new Promise<void>((resolve) => out.end(resolve));
+          if (!g().json) process.stderr.write(`Exported ${exported} events to ${o.out}.\n`);
         }
-        if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
       }),
     );
 

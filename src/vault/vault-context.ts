@@ -162,7 +162,7 @@ export class VaultContext {
 
   private overRate(session: Session, op: string): never {
     const state = this.rateState(session)!;
-    this.denied(session, op, [], { reason: 'requests per minute exceeded' });
+    this.denied(session, 'rateLimit', [], { reason: 'requests per minute exceeded', operation: op });
     throw new VaultError('throttled', 'this agent is over its request rate limit', { retryAfterSeconds: state.resetSeconds });
   }
 

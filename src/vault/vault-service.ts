@@ -16,6 +16,7 @@ import { profileSigner, registerSigner, VAULT_SIGNER } from '../audit/signers.js
 import type { Embedder } from '../embed/embedder.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
 import { VaultError } from './errors.js';
+import { OPERATION_PERMISSION, actorMay } from './policy.js';
 import type { RateState } from './rate-meter.js';
 import type { Session } from './session.js';
 import { parse } from './validate.js';
@@ -331,10 +332,10 @@ export interface CreatedVault {
     return this.spaces.revokeSpace(session, space, profile);
   }
 
-  /** Versions still sealed under a retired key, in the session's spaces (what `rekeySpaces` has left to do). */
-  pendingRekey(session: Session): number {
-    this.ctx.assertUnlocked(session);
-    return this.ctx.read(session, () => this.rotation.pending(session));
+  /** Versions still sealed under a retired key in the session's spaces (what `rekeySpaces` has left), and whether it may run it. */
+  rekeyStatus(session: Session): { pending: number; mayRekey: boolean } {
+    const pending = this.ctx.read(session, () => this.rotation.pending(session));
+    return { pending, mayRekey: actorMay(session.actor, OPERATION_PERMISSION.rekeySpaces) };
   }
 
   /** Re-encrypts versions sealed under a retired space key; resumable, in batches, with progress. */
