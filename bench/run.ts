@@ -58,7 +58,7 @@ const plainInsert = await time(() =>
   ),
 );
 
-const created = await VaultService.create(join(dir, 'vault.db'), { ownerName: 'bench', password: 'bench-password', kdf: 'insecure-test-only' });
+const created = await VaultService.create(join(dir, 'vault.db'), { ownerName: 'bench', password: 'bench-password', kdf: 'insecure-test-only', stateDir: join(dir, 'state') });
 let session = await created.service.unlock('bench', 'bench-password');
 const vaultInsert = await time(async () => {
   for (const r of rows) await created.service.addMemory(session, { content: r.content, vector: r.vector, force: true });
@@ -118,6 +118,27 @@ const httpSearchMs = await time(async () => {
 });
 results.push({ what: 'vector search k=10 over HTTP', baseline: 'same search in-process', baselineMs: vaultVector / QUERIES, memvaultMs: httpSearchMs / QUERIES, unit: 'per query' });
 await api.close();
+
+// A rejected token must take the same time whether its identifier exists (wrong secret) or not,
+// or timing tells a guesser which identifiers are real. Interleaved, medians of single calls.
+const known = /^mvat_([0-9a-f]{32})_/.exec(token)![1]!;
+const wrongSecret = `mvat_${known}_${'B'.repeat(42)}A`;
+const unknownId = `mvat_${'f'.repeat(32)}_${'B'.repeat(42)}A`;
+const AUTH_TRIALS = 2000;
+const wrongTimes: number[] = [];
+const unknownTimes: number[] = [];
+for (let i = 0; i < AUTH_TRIALS; i++) {
+  for (const [t, times] of (i % 2 ? [[wrongSecret, wrongTimes], [unknownId, unknownTimes]] : [[unknownId, unknownTimes], [wrongSecret, wrongTimes]]) as [string, number[]][]) {
+    const start = performance.now();
+    try {
+      created.service.authenticateAgent(t);
+    } catch {
+      times.push(performance.now() - start);
+    }
+  }
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+results.push({ what: 'reject a token: wrong secret of a real id', baseline: 'reject an unknown id', baselineMs: median(unknownTimes), memvaultMs: median(wrongTimes), unit: 'per call (median)' });
 
 const embedder = defaultEmbedder();
 await embedder.embed(['warm up']);
