@@ -240,7 +240,6 @@ export class VaultContext {
   }
 
   private flushDueRefusals(): void {
-    if (this.sessions.size === 0 && !this.db.open) return;
     this.flushRefusals(this.refusals.takeEnded(this.clock()));
   }
 
