@@ -34,14 +34,22 @@ export class ChainGuard {
     if (head) this.pending = head;
   }
 
-  /** The transaction that signed committed: the head is verified, and pinned outside the file now and then. */
+  /**
+   * The transaction that signed committed: the head is verified, and pinned outside the file
+   * now and then. The work is already committed, so a pin that cannot be written (a read-only
+   * state folder) must not turn it into a failure; `verify` then finds an older pin or none.
+   */
   committed(forcePin = false): void {
     if (this.pending) this.verified = this.pending;
     this.pending = null;
     const now = this.clock();
     if (!this.verified || this.verified.seq === this.pinnedSeq || (!forcePin && now - this.lastPinAt < PIN_EVERY_MS)) return;
-    this.pin(this.verified);
     this.lastPinAt = now;
+    try {
+      this.pin(this.verified);
+    } catch {
+      // Left for the next commit or verify to try again.
+    }
   }
 
   rolledBack(): void {

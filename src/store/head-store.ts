@@ -27,7 +27,9 @@ export class HeadStore {
     try {
       raw = JSON.parse(readFileSync(this.file(vaultId), 'utf8'));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      // Nothing pinned yet, or no state folder at all: there is nothing to compare with.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw new Error('the pinned audit head of this vault is unreadable');
     }
     const h = raw as Partial<PinnedHead> | null;

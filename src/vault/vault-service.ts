@@ -222,7 +222,11 @@ export interface CreatedVault {
     }
     const report = this.ctx.db.transaction(() => verifyChain(this.ctx.db, this.ctx.vaultId, this.ctx.signingPublicKey, pinned))();
     const head = chainHead(this.ctx.db);
-    if (report.ok && head) this.ctx.guard.pin(head);
+    try {
+      if (report.ok && head) this.ctx.guard.pin(head);
+    } catch {
+      // The report stands; only the record of it could not be kept (a read-only state folder).
+    }
     return report;
   }
 
