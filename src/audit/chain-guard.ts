@@ -1,7 +1,8 @@
 import type { Db } from '../store/database.js';
 import type { HeadStore } from '../store/head-store.js';
-import { chainHead, eventHash, signCheckpoint, verifyChain, type AuditRow, type ChainHead } from './chain.js';
-import type { SignerKey } from './signers.js';
+import { chainHead, checkpointMessage, eventHash, signCheckpoint, signedAtOnce, signedAtOnceAfter, verifyChain, type AuditRow, type ChainHead } from './chain.js';
+import { verifySignature } from '../crypto/keys.js';
+import { trustedSigners, type SignerKey } from './signers.js';
 
 /** The pinned head is written at most this often, and always at lock and close. */
 const PIN_EVERY_MS = 1_000;
@@ -10,7 +11,9 @@ const PIN_EVERY_MS = 1_000;
  * Verification before signing. The first signature of a process walks the whole chain (and
  * the pinned head); later ones check only the events since the last verified head. A chain
  * found broken is never signed again by this process, so no signature seals tampering.
- * Heads signed inside a transaction count only once it commits.
+ * Heads signed inside a transaction count only once it commits. An action (an event that is
+ * always signed in its own transaction) that this process did not write must already be under
+ * a valid signature, so events forged into the file between two of our actions are not sealed.
  */
 export class ChainGuard {
   private verified: ChainHead | null = null;
@@ -18,6 +21,8 @@ export class ChainGuard {
   private broken = false;
   private lastPinAt = 0;
   private pinnedSeq = 0;
+  /** Events this process appended in the open transaction, which its next signature covers. */
+  private readonly own = new Set<number>();
 
   constructor(
     private readonly db: Db,
@@ -27,11 +32,17 @@ export class ChainGuard {
     private readonly clock: () => number,
   ) {}
 
+  /** An event this process just wrote, inside the transaction that will sign it. */
+  appended(seq: number): void {
+    this.own.add(seq);
+  }
+
   /** Signs the head if the chain up to it is sound; inside the caller's write transaction. */
   sign(signer: SignerKey, permanent: boolean): void {
     if (!this.mayExtend()) return;
     const head = signCheckpoint(this.db, this.vaultId, signer, this.clock(), permanent);
     if (head) this.pending = head;
+    this.own.clear();
   }
 
   /**
@@ -42,6 +53,7 @@ export class ChainGuard {
   committed(forcePin = false): void {
     if (this.pending) this.verified = this.pending;
     this.pending = null;
+    this.own.clear();
     const now = this.clock();
     if (!this.verified || this.verified.seq === this.pinnedSeq || (!forcePin && now - this.lastPinAt < PIN_EVERY_MS)) return;
     this.lastPinAt = now;
@@ -54,6 +66,7 @@ export class ChainGuard {
 
   rolledBack(): void {
     this.pending = null;
+    this.own.clear();
   }
 
   /** A full verification that passed (or found only an unsigned tail) becomes the pinned head. */
@@ -77,20 +90,45 @@ export class ChainGuard {
       return false;
     }
     const report = verifyChain(this.db, this.vaultId, this.vaultPublicKey, pinned);
-    return report.ok || report.problem === 'unsigned_tail';
+    if (report.ok || report.problem === 'unsigned_tail') return true;
+    // The actions this process is about to sign are unsigned too; only someone else's is a forgery.
+    return report.problem === 'unsigned_action' && signedAtOnceAfter(this.db, report.signedThrough).every((seq) => this.own.has(seq));
   }
 
-  /** The event at `base` is unchanged and every later event links to it. */
+  /**
+   * The event at `base` is unchanged, every later event links to it, and the last action
+   * another process wrote since then is covered by a valid signature (that process signed it).
+   */
   private linksFrom(base: ChainHead): boolean {
     const at = this.db.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(base.seq) as { hash: Buffer } | undefined;
     if (!at?.hash.equals(base.hash)) return false;
     let prev: Buffer = base.hash;
     let expected = base.seq + 1;
+    let foreignAction = 0;
+    const hashes = new Map<number, Buffer>();
     for (const r of this.db.prepare('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq').iterate(base.seq) as IterableIterator<AuditRow>) {
       if (r.seq !== expected++ || !prev.equals(r.prev_hash)) return false;
       prev = eventHash(prev, r);
       if (!prev.equals(r.hash)) return false;
+      hashes.set(r.seq, prev);
+      if (signedAtOnce(r) && !this.own.has(r.seq)) foreignAction = r.seq;
     }
-    return (chainHead(this.db)?.seq ?? 0) === expected - 1;
+    if ((chainHead(this.db)?.seq ?? 0) !== expected - 1) return false;
+    return foreignAction === 0 || this.coveredBySignature(foreignAction, hashes);
+  }
+
+  /** Some checkpoint at or after `seq`, over a hash the chain has, is signed by a certified key. */
+  private coveredBySignature(seq: number, hashes: Map<number, Buffer>): boolean {
+    const trusted = trustedSigners(this.db, this.vaultId, this.vaultPublicKey);
+    const cps = this.db.prepare('SELECT seq, hash, signature, signer FROM audit_checkpoints WHERE seq >= ? ORDER BY seq DESC').all(seq) as {
+      seq: number;
+      hash: Buffer;
+      signature: Buffer;
+      signer: string;
+    }[];
+    return cps.some((c) => {
+      const key = trusted.get(c.signer);
+      return key !== undefined && hashes.get(c.seq)?.equals(c.hash) === true && verifySignature(key, checkpointMessage(this.vaultId, c.signer, c.seq, c.hash), c.signature);
+    });
   }
 }

@@ -40,6 +40,29 @@ export interface AuditRow {
 
 const GENESIS = Buffer.alloc(32);
 
+/**
+ * Events a session writes and signs in the same transaction: every successful action of a
+ * profile or agent. Refusals, failures of callers nobody authenticated and system notices have
+ * no key to sign them when they are written; any other event outside a signature was written
+ * by someone other than Memvault.
+ */
+const SIGNED_AT_ONCE_SQL = "outcome = 'ok' AND actor_type IN ('profile', 'agent')";
+
+export function signedAtOnce(r: Pick<AuditRow, 'outcome' | 'actor_type'>): boolean {
+  return r.outcome === 'ok' && (r.actor_type === 'profile' || r.actor_type === 'agent');
+}
+
+/** The events after `seq` (and after those release 0.1.0 left unsigned) that should carry a signature of their own, in order. */
+export function signedAtOnceAfter(db: Db, seq: number): number[] {
+  return db
+    .prepare(
+      `SELECT seq FROM audit_events
+       WHERE seq > ? AND seq > coalesce((SELECT value FROM meta WHERE key = 'legacy_unsigned_through'), 0) AND ${SIGNED_AT_ONCE_SQL}
+       ORDER BY seq`,
+    )
+    .pluck()
+    .all(seq) as number[];
+}
 
 export function eventHash(prev: Uint8Array, r: Omit<AuditRow, 'prev_hash' | 'hash'>): Buffer {
   const body = JSON.stringify([r.seq, r.ts, r.actor_type, r.actor_id, r.action, r.targets, r.outcome, r.details]);
@@ -108,8 +131,12 @@ export function signCheckpoint(db: Db, vaultId: string, signer: SignerKey, now: 
   return head;
 }
 
-/** Why verification failed; `unsigned_tail` alone means every event up to the last checkpoint is sound. */
-export type VerifyProblem = 'empty' | 'broken_link' | 'rollback' | 'key_changed' | 'no_checkpoint' | 'bad_checkpoint' | 'unsigned_tail';
+/**
+ * Why verification failed. `unsigned_tail` alone means every event up to the last checkpoint
+ * is sound and the events after it are of the kinds nobody can sign when they are written;
+ * `unsigned_action` means the tail holds an action that is always signed at once: a forgery.
+ */
+export type VerifyProblem = 'empty' | 'broken_link' | 'rollback' | 'key_changed' | 'no_checkpoint' | 'bad_checkpoint' | 'unsigned_action' | 'unsigned_tail';
 
 export interface VerifyReport {
   ok: boolean;
@@ -182,6 +209,9 @@ export function verifyChain(db: Db, vaultId: string, vaultPublicKey: Uint8Array,
       return report('bad_checkpoint', c.seq, 'checkpoint signature invalid', 0, signedThrough);
     signedThrough = c.seq;
   }
+  const forged = signedThrough < events ? signedAtOnceAfter(db, signedThrough)[0] : undefined;
+  if (forged !== undefined)
+    return report('unsigned_action', forged, 'an action that Memvault always signs at once carries no signature: it was written outside Memvault', cps.length, signedThrough);
   if (signedThrough < events)
     return report('unsigned_tail', signedThrough + 1, `${events - signedThrough} event(s) after the last signed checkpoint are not signed yet`, cps.length, signedThrough);
   return report(null, null, null, cps.length, signedThrough);

@@ -179,4 +179,10 @@ export const MIGRATIONS: readonly string[] = [
 
   INSERT OR IGNORE INTO meta (key, value) VALUES ('key_seq', 0);
   `,
+  `
+  -- Release 0.1.0 did not sign the actions of editors and agents: those written before this
+  -- upgrade may stay unsigned until the next owner or admin signs. Every later action is signed
+  -- in its own transaction, and one without a signature is reported as written outside Memvault.
+  INSERT OR IGNORE INTO meta (key, value) SELECT 'legacy_unsigned_through', coalesce(max(seq), 0) FROM audit_events;
+  `,
 ];

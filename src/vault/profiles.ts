@@ -71,6 +71,8 @@ export class ProfileOps {
       this.recordFailedAttempt(owner, 'recoverOwner', owner.name);
       throw new VaultError('auth_failed', 'the recovery key is not valid for this vault');
     }
+    // The owner's own certified key signs the reset, as every profile action is signed at once.
+    const own = profileSigningKeyPair(secretKey);
     try {
       const { kdf, wrapped } = await this.wrapUnderPassword(owner.id, secretKey, password);
       this.ctx.write(() => {
@@ -78,9 +80,10 @@ export class ProfileOps {
           .prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, failed_attempts = 0, updated_at = ? WHERE id = ?')
           .run(kdf, wrapped, this.ctx.clock(), owner.id);
         this.ctx.appendEvent({ actorType: 'profile', actorId: owner.name, action: 'recoverOwner', targets: [owner.id], outcome: 'ok' });
-      });
+        this.ctx.guard.sign({ id: profileSigner(owner.id), secretKey: own.secretKey }, true);
+      }, true);
     } finally {
-      zeroize(secretKey);
+      zeroize(secretKey, own.secretKey);
     }
   }
 

@@ -231,12 +231,12 @@ export class VaultContext {
   appendEvent(entry: AuditEntry): void {
     const now = this.clock();
     if (entry.outcome === 'ok') {
-      appendAudit(this.db, entry, now);
+      this.guard.appended(appendAudit(this.db, entry, now));
       return;
     }
     const { log, due } = this.refusals.admit(entry.actorType, entry.actorId, now);
     for (const summary of due) this.appendSummary(summary, now);
-    if (log) appendAudit(this.db, entry, now);
+    if (log) this.guard.appended(appendAudit(this.db, entry, now));
   }
 
   private flushDueRefusals(): void {

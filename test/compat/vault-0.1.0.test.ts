@@ -32,7 +32,7 @@ describe('a vault written by release 0.1.0', () => {
   it('migrates to the current schema and keeps every key at epoch 0', () => {
     const db = new Database(join(dir, 'vault.db'), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       expect(db.prepare('SELECT DISTINCT key_epoch FROM memory_versions').all()).toEqual([{ key_epoch: 0 }]);
       expect(db.prepare("SELECT DISTINCT signer FROM audit_checkpoints").all()).toEqual([{ signer: 'vault' }]);
     } finally {
