@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/api/signing.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
+import { VaultService } from '../../src/vault/vault-service.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { OWNER_PASSWORD } from '../support/vault.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/memvault.js');
 
@@ -56,10 +58,13 @@ describe('rate limits count every call, on every transport', () => {
 describe('signed-request nonces', () => {
   let t: TestServer;
   let second: RunningServer | undefined;
+  let restarted: VaultService | undefined;
   beforeEach(async () => (t = await startTestServer()));
   afterEach(async () => {
     await second?.close();
     second = undefined;
+    restarted?.close();
+    restarted = undefined;
     await t.close();
   });
 
@@ -70,11 +75,13 @@ describe('signed-request nonces', () => {
     expect((await t.call(token, 'GET', '/v1/me', undefined, signed)).status).toBe(200);
     const port = t.server.port;
     await t.server.close();
-    // The same address, so the captured request's signed Host still matches.
-    second = await startServer({ service: t.v.service, port, connectionFile: null });
+    // A new process's worth of state: a fresh service on the same file, so nothing held in
+    // memory survives; the same address, so the captured request's signed Host still matches.
+    restarted = await VaultService.open(t.v.path, { kdf: 'insecure-test-only', stateDir: join(t.v.dir, 'state') });
+    second = await startServer({ service: restarted, port, connectionFile: null });
     const replay = await fetch(`${second.url}/v1/me`, { headers: { authorization: `Bearer ${token}`, ...signed } });
     expect(replay.status).toBe(401);
-    const reasons = t.v.service.listAudit(t.v.owner, { action: 'verifySignature', limit: 10 }).map((e) => e.details.reason);
+    const reasons = restarted.listAudit(await restarted.unlock('olivia', OWNER_PASSWORD), { action: 'verifySignature', limit: 10 }).map((e) => e.details.reason);
     expect(reasons).toContain('replayed nonce');
   });
 
