@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
 import { mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
@@ -29,7 +28,6 @@ export function openDatabase(path: string, options: OpenOptions): Db {
     db.pragma('temp_store = MEMORY');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
-    sqliteVec.load(db);
     migrate(db);
     return db;
   } catch (err) {

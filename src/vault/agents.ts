@@ -219,7 +219,7 @@ export class AgentOps {
       requireSigning: row.require_signing === 1,
       expiresAt: row.expires_at,
     };
-    const session = new Session(actor, box, loadAgentKeys(this.ctx.db, row.id, box), null, { id: signerId, secretKey: own.secretKey }, this.ctx.newIndex());
+    const session = new Session(actor, box, loadAgentKeys(this.ctx.db, row.id, box), null, { id: signerId, secretKey: own.secretKey });
     session.keySeq = keySeq;
     this.ctx.sessions.add(session);
     this.agentSessions.set(row.id, session);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { addMemorySchema, listMemoriesSchema, memoryIdSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
-import type { IndexFilter } from '../store/memory-index.js';
+import type { IndexFilter, StoredMemory } from '../store/plain-index.js';
 import { VaultError, forbidden, notFound } from './errors.js';
 import { actorMay } from './policy.js';
 import type { Session } from './session.js';
 import { sealFields, type PlainFields, type RecordPlace } from './records.js';
-import { parseVector } from './vectors.js';
+import { parseVector, usableVector } from './vectors.js';
 import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion, trigramSimilarity } from './text.js';
 import { parse } from './validate.js';
 import { type VersionRow, type CurrentRow, iso, ms, decrypted, dedupe, encodeCursor, decodeCursor } from './rows.js';
@@ -55,7 +55,7 @@ export class MemoryOps {
       const now = this.ctx.clock();
       const seq = this.ctx.bumpChangeSeq();
       this.ctx.db.prepare('INSERT INTO memories (id, space_id, version, created_at, change_seq) VALUES (?, ?, 1, ?, ?)').run(id, spaceId, now, seq);
-      this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId, memoryId: id, version: 1 }, {
+      const stored = this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId, memoryId: id, version: 1 }, now, {
         kind: input.kind,
         state: 'active',
         importance: input.importance,
@@ -65,10 +65,9 @@ export class MemoryOps {
         model,
         fields: { content: input.content, tags: dedupe(input.tags), metadata: JSON.stringify(input.metadata), source: session.label, embedding: vector },
       });
-      this.ctx.syncIndex(session);
       trail.targets.push(id, spaceId);
       trail.details.kind = input.kind;
-      return this.memoryFromIndex(session, id);
+      return this.ctx.toMemory(stored);
     });
   }
 
@@ -88,7 +87,7 @@ export class MemoryOps {
       const input = parse(listMemoriesSchema, raw);
       this.ctx.syncIndex(session);
       const after = input.cursor ? decodeCursor(input.cursor) : null;
-      const rows = session.index.list(this.resolveFilter(session, input), input.limit + 1, after);
+      const rows = this.ctx.index.list(this.resolveFilter(session, input), input.limit + 1, after);
       const page = rows.slice(0, input.limit);
       const last = page.at(-1);
       trail.details.count = page.length;
@@ -111,9 +110,9 @@ export class MemoryOps {
       this.ctx.syncIndex(session);
       const filter = this.resolveFilter(session, input);
       const pool = Math.max(input.k * CANDIDATES_PER_RESULT, MIN_CANDIDATES);
-      const vectorHits = queryVector ? session.index.vectorSearch(queryVector, filter, input.mode === 'vector' ? input.k : pool) : [];
+      const vectorHits = queryVector ? this.ctx.index.vectorSearch(queryVector, filter, input.mode === 'vector' ? input.k : pool) : [];
       const match = input.mode !== 'vector' && input.text !== undefined ? ftsQuery(input.text) : null;
-      const keywordHits = match ? session.index.keywordSearch(match, filter, input.mode === 'keyword' ? input.k : pool) : [];
+      const keywordHits = match ? this.ctx.index.keywordSearch(match, filter, input.mode === 'keyword' ? input.k : pool) : [];
       let ranked: { id: string; score: number; vectorRank: number | null; keywordRank: number | null }[];
       if (input.mode === 'vector') ranked = vectorHits.map((h, i) => ({ ...h, vectorRank: i + 1, keywordRank: null }));
       else if (input.mode === 'keyword') ranked = keywordHits.map((h, i) => ({ ...h, vectorRank: null, keywordRank: i + 1 }));
@@ -123,7 +122,7 @@ export class MemoryOps {
           .sort((a, b) => b.score - a.score);
       }
       const top = ranked.slice(0, input.k);
-      const rows = session.index.getMany(top.map((h) => h.id));
+      const rows = this.ctx.index.getMany(top.map((h) => h.id));
       trail.details = { mode: input.mode, k: input.k, results: top.length };
       return top.map((h) => ({ memory: this.ctx.toMemory(rows.get(h.id)!), score: h.score, vectorRank: h.vectorRank, keywordRank: h.keywordRank }));
     });
@@ -178,7 +177,7 @@ export class MemoryOps {
       const old = this.ctx.openOrFail(session, cur.space_id, cur);
       const state = input.state ?? (cur.state as 'active' | 'archived');
       const change = state === 'archived' && cur.state !== 'archived' ? 'archive' : 'update';
-      this.writeNewVersion(session, cur, {
+      const stored = this.writeNewVersion(session, cur, {
         kind: input.kind ?? cur.kind,
         state,
         importance: input.importance ?? cur.importance,
@@ -195,7 +194,7 @@ export class MemoryOps {
         },
       });
       trail.details.change = change;
-      const memory = this.memoryFromIndex(session, cur.memory_id);
+      const memory = this.ctx.toMemory(stored);
       if (actorMay(session.actor, 'memory.read')) return memory;
       return { id: memory.id, space: memory.space, version: memory.version, state: memory.state, updatedAt: memory.updatedAt };
     });
@@ -227,11 +226,11 @@ export class MemoryOps {
     this.ctx.act(session, 'purgeMemory', (trail) => {
       const memoryId = parse(memoryIdSchema, id);
       trail.targets.push(memoryId);
-      this.currentRow(session, memoryId);
+      const row = this.currentRow(session, memoryId);
       const seq = this.ctx.bumpChangeSeq();
       this.ctx.db.prepare('DELETE FROM memories WHERE id = ?').run(memoryId);
       this.ctx.db.prepare('INSERT OR REPLACE INTO purges (memory_id, change_seq) VALUES (?, ?)').run(memoryId, seq);
-      this.ctx.syncIndex(session);
+      this.ctx.stageIndex(row.space_id, { remove: memoryId });
     });
   }
 
@@ -241,13 +240,13 @@ export class MemoryOps {
    */
   private refuseDuplicate(session: Session, spaceId: string, content: string, vector: Float32Array): void {
     const normalized = normalizeForDuplicates(content);
-    const exact = session.index.findNormalized(spaceId, normalized);
+    const exact = this.ctx.index.findNormalized(spaceId, normalized);
     const near = exact
       ? undefined
-      : session.index
+      : this.ctx.index
           .vectorSearch(vector, { spaceIds: [spaceId], states: ['active', 'archived'] }, DUPLICATE_CANDIDATES)
           .filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY)
-          .find((h) => trigramSimilarity(session.index.get(h.id)!.normalized, normalized) >= NEAR_DUPLICATE_TRIGRAMS);
+          .find((h) => trigramSimilarity(this.ctx.index.get(h.id)!.normalized, normalized) >= NEAR_DUPLICATE_TRIGRAMS);
     const existing = exact ?? near?.id;
     if (existing)
       throw new VaultError('duplicate', 'an identical or near-identical memory is already stored in this space (use force to store it anyway)', {
@@ -255,25 +254,50 @@ export class MemoryOps {
       });
   }
 
-  /** New versions are always sealed under the space's current epoch. */
-  private insertVersion(session: Session, place: RecordPlace, v: NewVersion): void {
+  /**
+   * New versions are always sealed under the space's current epoch. The index gets the
+   * version from the plaintext in hand once the transaction commits; nothing is read back.
+   */
+  private insertVersion(session: Session, place: RecordPlace, createdAt: number, v: NewVersion): StoredMemory {
     const { epoch, key } = session.keys.current(place.spaceId);
     const sealed = sealFields(key, place, v.fields);
+    const changedAt = this.ctx.clock();
     this.ctx.db
       .prepare(
         `INSERT INTO memory_versions (memory_id, version, kind, state, importance, valid_from, valid_until, changed_at,
            changed_by, change, embed_model, content, tags, metadata, source, embedding, key_epoch)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(place.memoryId, place.version, v.kind, v.state, v.importance, v.validFrom, v.validUntil, this.ctx.clock(), session.label, v.change,
+      .run(place.memoryId, place.version, v.kind, v.state, v.importance, v.validFrom, v.validUntil, changedAt, session.label, v.change,
         v.fields.embedding ? v.model : null, sealed.content, sealed.tags, sealed.metadata, sealed.source, sealed.embedding, epoch);
+    const stored: StoredMemory = {
+      id: place.memoryId,
+      spaceId: place.spaceId,
+      kind: v.kind,
+      state: v.state,
+      content: v.fields.content,
+      tags: v.fields.tags,
+      metadata: v.fields.metadata,
+      source: v.fields.source,
+      importance: v.importance,
+      createdAt,
+      updatedAt: changedAt,
+      validFrom: v.validFrom,
+      validUntil: v.validUntil,
+      version: place.version,
+      normalized: normalizeForDuplicates(v.fields.content),
+    };
+    const e = v.fields.embedding;
+    const usable = e !== null && v.model !== null && v.model.endsWith(this.ctx.embedder.modelId) && usableVector(e);
+    this.ctx.stageIndex(place.spaceId, { upsert: { ...stored, vector: usable ? e : null } });
+    return stored;
   }
 
-  private writeNewVersion(session: Session, cur: CurrentRow, v: NewVersion): void {
+  private writeNewVersion(session: Session, cur: CurrentRow, v: NewVersion): StoredMemory {
     const version = cur.version + 1;
-    this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId: cur.space_id, memoryId: cur.memory_id, version }, v);
+    const stored = this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId: cur.space_id, memoryId: cur.memory_id, version }, cur.created_at, v);
     this.ctx.db.prepare('UPDATE memories SET version = ?, change_seq = ? WHERE id = ?').run(version, this.ctx.bumpChangeSeq(), cur.memory_id);
-    this.ctx.syncIndex(session);
+    return stored;
   }
 
   /** The current version of a memory in one of the session's spaces; any other id is simply not found. */
@@ -290,12 +314,6 @@ export class MemoryOps {
 
   private memoryFromDisk(session: Session, r: CurrentRow): Memory {
     return this.ctx.toMemory(decrypted(r, this.ctx.openOrFail(session, r.space_id, r)));
-  }
-
-  private memoryFromIndex(session: Session, id: string): Memory {
-    const stored = session.index.get(id);
-    if (!stored) throw notFound('memory');
-    return this.ctx.toMemory(stored);
   }
 
   private checkVector(values: number[]): Float32Array {

@@ -113,8 +113,7 @@ export class ProfileOps {
       keyPair,
       keyring,
       vaultKey,
-      { id: profileSigner(row.id), secretKey: own.secretKey },
-      this.ctx.newIndex(),
+      { id: profileSigner(row.id), secretKey: own.secretKey }
     );
     session.keySeq = keySeq;
     this.ctx.sessions.add(session);

@@ -3,7 +3,7 @@ import type { MemoryVersion, MemoryState } from '../contract/memory.js';
 import type { AgentState } from '../contract/agent.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
 import type { Db } from '../store/database.js';
-import type { StoredMemory } from '../store/memory-index.js';
+import type { StoredMemory } from '../store/plain-index.js';
 import type { AuditDetails } from '../audit/mask.js';
 import { forbidden, invalid } from './errors.js';
 import type { AgentActor, ProfileActor, Session } from './session.js';

@@ -3,7 +3,6 @@ import type { Role } from '../contract/roles.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { VAULT_SIGNER, type SignerKey } from '../audit/signers.js';
-import type { MemoryIndex } from '../store/memory-index.js';
 import type { Keyring } from './keyring.js';
 
 export interface ProfileActor {
@@ -29,14 +28,13 @@ export type Actor = ProfileActor | AgentActor;
 /**
  * What an unlocked profile or an authenticated agent holds: its X25519 key pair (to open the
  * keys sealed to it), the space keys by epoch, the vault signing key (owner and admins), its
- * own audit-signing key, and its in-memory index. When another session changes who holds
- * what, the vault reloads actor, keys and index here (`keySeq` says which change it has seen).
+ * own audit-signing key. The plaintext index of its spaces is the process's shared one. When
+ * another session changes who holds what, the vault reloads actor and keys here (`keySeq`
+ * says which change it has seen).
  * Front doors keep the object and pass it back; only the service reads inside it.
  */
 export class Session {
   locked = false;
-  /** Highest change sequence already reflected in the index. */
-  lastSeq = 0;
   /** The vault's key change counter when the keys were last loaded. */
   keySeq = 0;
 
@@ -46,7 +44,6 @@ export class Session {
     public keys: Keyring,
     public vaultKey: Uint8Array | null,
     private readonly ownKey: SignerKey,
-    public index: MemoryIndex,
   ) {}
 
   get label(): string {
@@ -73,7 +70,6 @@ export class Session {
   wipe(): void {
     zeroize(this.keyPair.secretKey, this.vaultKey, this.ownKey.secretKey);
     this.keys.wipe();
-    this.index.drop();
     this.locked = true;
   }
 }

@@ -5,7 +5,7 @@ import { sealToPublicKey } from '../crypto/keys.js';
 import { DecryptionError } from '../crypto/aead.js';
 import type { Db } from '../store/database.js';
 import type { HeadStore } from '../store/head-store.js';
-import { MemoryIndex, type StoredMemory } from '../store/memory-index.js';
+import { PlainIndex, type IndexChange, type StoredMemory } from '../store/plain-index.js';
 import { appendAudit, type AuditEntry, type Outcome } from '../audit/chain.js';
 import { ChainGuard } from '../audit/chain-guard.js';
 import type { AuditDetails } from '../audit/mask.js';
@@ -32,12 +32,19 @@ const REFUSAL_FLUSH_MS = 1_000;
  */
 export class VaultContext {
   readonly sessions = new Set<Session>();
+  /** One plaintext index per process, shared by every session that holds a space's key. */
+  readonly index: PlainIndex;
+  /** Who holds each indexed space; the last one to let go drops it. */
+  private readonly holders = new Map<string, Set<Session>>();
+  /** Index changes of the open write transaction, applied once it commits. */
+  private staged: { spaceId: string; change: IndexChange }[] = [];
+  /** change_seq before this transaction's first write (null: it has not written a memory yet). */
+  private seqBeforeWrite: number | null = null;
   readonly spaceNames = new Map<string, string>();
   readonly guard: ChainGuard;
   private readonly refusals = new RefusalBudget();
   private readonly rates = new RateMeter();
   private readonly flushTimer: NodeJS.Timeout;
-  nextSchema = 1;
 
   constructor(
     readonly db: Db,
@@ -49,6 +56,7 @@ export class VaultContext {
     readonly pins: HeadStore,
   ) {
     this.guard = new ChainGuard(db, vaultId, signingPublicKey, pins, clock);
+    this.index = new PlainIndex(embedder.dimensions);
     this.flushTimer = setInterval(() => this.flushDueRefusals(), REFUSAL_FLUSH_MS);
     this.flushTimer.unref();
   }
@@ -60,10 +68,46 @@ export class VaultContext {
       result = this.db.transaction(work).immediate();
     } catch (err) {
       this.guard.rolledBack();
+      this.staged = [];
+      this.seqBeforeWrite = null;
       throw err;
     }
     this.guard.committed(pinNow);
+    this.applyStaged();
     return result;
+  }
+
+  /**
+   * A change this transaction made, from the plaintext in hand; the index sees it only once
+   * the transaction commits, so a rollback leaves nothing behind.
+   */
+  stageIndex(spaceId: string, change: IndexChange): void {
+    this.staged.push({ spaceId, change });
+  }
+
+  /**
+   * The write lock was held from the transaction's start, and each session synced its spaces
+   * before writing, so every space that was at the sequence before the first write is, with
+   * the staged changes, at the sequence after the last one.
+   */
+  private applyStaged(): void {
+    const staged = this.staged;
+    const before = this.seqBeforeWrite;
+    this.staged = [];
+    this.seqBeforeWrite = null;
+    if (before === null && staged.length === 0) return;
+    const after = Number(this.metaValue('change_seq'));
+    const bySpace = new Map<string, IndexChange[]>();
+    for (const { spaceId, change } of staged) {
+      if (!this.index.isLoaded(spaceId)) continue;
+      let list = bySpace.get(spaceId);
+      if (!list) bySpace.set(spaceId, (list = []));
+      list.push(change);
+    }
+    for (const spaceId of this.index.loadedSpaces()) {
+      const caughtUp = before !== null && this.index.seq(spaceId) === before;
+      this.index.apply(spaceId, bySpace.get(spaceId) ?? [], caughtUp ? after : -1);
+    }
   }
 
   lock(session: Session): void {
@@ -72,6 +116,7 @@ export class VaultContext {
       this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action: 'lock', targets: [], outcome: 'ok', details: {} });
       this.guard.sign(session.signer, true);
     }, true);
+    this.release(session);
     session.wipe();
     this.sessions.delete(session);
   }
@@ -82,8 +127,14 @@ export class VaultContext {
     this.flushRefusals(this.refusals.drain());
   }
 
-  newIndex(): MemoryIndex {
-    return new MemoryIndex(this.db, `idx_${this.nextSchema++}`, this.embedder.dimensions);
+  /** The session no longer holds these spaces (all of them by default); a space nobody holds leaves the index. */
+  private release(session: Session, keep: ReadonlySet<string> = new Set()): void {
+    for (const [spaceId, set] of this.holders) {
+      if (keep.has(spaceId) || !set.delete(session)) continue;
+      if (set.size > 0) continue;
+      this.holders.delete(spaceId);
+      this.index.drop(spaceId);
+    }
   }
 
   /**
@@ -122,19 +173,16 @@ export class VaultContext {
     this.adoptKeys(session, loadAgentKeys(this.db, row.id, session.keyPair), null);
   }
 
-  /** New keys; when the set of spaces changed, the index is rebuilt from the file for exactly those spaces. */
+  /** New keys; spaces the session lost are let go (the next sync loads any it gained). */
   private adoptKeys(session: Session, keyring: Session['keys'], vaultKey: Uint8Array | null): void {
-    const sameSpaces = keyring.sameSpacesAs(session.keys);
     session.replaceKeys(keyring, vaultKey);
-    if (sameSpaces) return;
-    session.index.drop();
-    session.index = this.newIndex();
-    session.lastSeq = 0;
+    this.release(session, new Set(keyring.spaceIds()));
   }
 
   /** Drops a session without an event of its own (the change that ended it was audited). */
   endSession(session: Session): void {
     this.sessions.delete(session);
+    this.release(session);
     if (!session.locked) session.wipe();
   }
 
@@ -178,7 +226,6 @@ export class VaultContext {
     this.authorize(session, op, []);
     this.charge(session, op);
     const trail: AuditTrail = { targets: [], details: {} };
-    const indexedUpTo = session.lastSeq;
     try {
       return this.write(() => {
         if (session.actor.type === 'agent' && WRITE_OPERATIONS.has(op)) this.chargeWrite(session.actor);
@@ -187,8 +234,6 @@ export class VaultContext {
         return result;
       });
     } catch (err) {
-      // The rollback also undid the index rows synced inside the transaction.
-      session.lastSeq = indexedUpTo;
       const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
       this.write(() =>
         this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'),
@@ -260,20 +305,40 @@ export class VaultContext {
   }
 
   /**
-   * Brings the session's index up to the file: every memory whose change sequence is newer,
-   * from this process or another one (the CLI writing while the app is open), is decrypted
-   * and re-indexed; purged ids are dropped.
+   * Brings the session's spaces in the shared index up to the file: a space nobody indexed yet
+   * is loaded whole; a loaded one gets every memory whose change sequence is newer, from this
+   * process or another (the CLI writing while the app is open); purged ids are dropped. Inside
+   * a transaction that already wrote, what it reads is not committed yet: it is staged.
    */
   syncIndex(session: Session): void {
     const head = Number(this.metaValue('change_seq'));
-    if (head === session.lastSeq) return;
+    const spaceIds = session.keys.spaceIds();
+    for (const spaceId of spaceIds) {
+      let set = this.holders.get(spaceId);
+      if (!set) this.holders.set(spaceId, (set = new Set()));
+      set.add(session);
+    }
+    const behind = spaceIds.filter((id) => this.index.seq(id) !== head);
+    if (behind.length === 0) return;
+    const dirty = this.seqBeforeWrite !== null;
+    for (const spaceId of behind) {
+      const from = this.index.seq(spaceId);
+      if (from < 0 && dirty) continue;
+      const changes = this.changesSince(session, spaceId, Math.max(from, 0));
+      if (dirty) for (const change of changes) this.stageIndex(spaceId, change);
+      else this.index.apply(spaceId, changes, head);
+    }
+  }
+
+  private changesSince(session: Session, spaceId: string, from: number): IndexChange[] {
+    const changes: IndexChange[] = [];
     const rows = this.db
       .prepare(
         `SELECT v.*, m.space_id, m.created_at, m.change_seq FROM memories m
          JOIN memory_versions v ON v.memory_id = m.id AND v.version = m.version
-         WHERE m.change_seq > ? AND m.space_id IN (SELECT value FROM json_each(?))`,
+         WHERE m.space_id = ? AND m.change_seq > ?`,
       )
-      .all(session.lastSeq, JSON.stringify(session.keys.spaceIds())) as CurrentRow[];
+      .all(spaceId, from) as CurrentRow[];
     for (const r of rows) {
       let f: PlainFields;
       try {
@@ -281,15 +346,14 @@ export class VaultContext {
       } catch (err) {
         if (!(err instanceof DecryptionError)) throw err;
         // A row that fails to authenticate stays out of search; reading it by id reports the integrity error.
-        session.index.remove(r.memory_id);
+        changes.push({ remove: r.memory_id });
         continue;
       }
       const usable = r.embed_model !== null && r.embed_model.endsWith(this.embedder.modelId) && f.embedding !== null && usableVector(f.embedding);
-      session.index.upsert({ ...decrypted(r, f), vector: usable ? f.embedding : null });
+      changes.push({ upsert: { ...decrypted(r, f), vector: usable ? f.embedding : null } });
     }
-    for (const p of this.db.prepare('SELECT memory_id FROM purges WHERE change_seq > ?').all(session.lastSeq) as { memory_id: string }[])
-      session.index.remove(p.memory_id);
-    session.lastSeq = head;
+    if (from > 0) for (const id of this.db.prepare('SELECT memory_id FROM purges WHERE change_seq > ?').pluck().all(from) as string[]) changes.push({ remove: id });
+    return changes;
   }
 
   placeOf(r: CurrentRow): RecordPlace {
@@ -408,7 +472,9 @@ export class VaultContext {
   }
 
   bumpChangeSeq(): number {
-    return (this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").get() as { value: number }).value;
+    const seq = (this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").get() as { value: number }).value;
+    this.seqBeforeWrite ??= seq - 1;
+    return seq;
   }
 
   keySeq(): number {

@@ -176,6 +176,7 @@ export interface CreatedVault {
   close(): void {
     this.ctx.close();
     for (const s of [...this.ctx.sessions]) this.ctx.lock(s);
+    this.ctx.index.close();
     this.ctx.db.close();
   }
 

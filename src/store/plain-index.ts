@@ -1,0 +1,333 @@
+import Database from 'better-sqlite3';
+import { VectorSet, type VectorHit } from './vector-set.js';
+
+/** A decrypted memory as the in-memory index holds it; times are epoch milliseconds. */
+export interface IndexedMemory {
+  id: string;
+  spaceId: string;
+  kind: string;
+  state: string;
+  content: string;
+  tags: string[];
+  metadata: string;
+  source: string;
+  importance: number;
+  createdAt: number;
+  updatedAt: number;
+  validFrom: number | null;
+  validUntil: number | null;
+  version: number;
+  normalized: string;
+  vector: Float32Array | null;
+}
+
+/** What reads of the index return: the decrypted memory without its vector. */
+export type StoredMemory = Omit<IndexedMemory, 'vector'>;
+
+/** Filters resolved to ids and epoch times by the service. */
+export interface IndexFilter {
+  spaceIds: string[];
+  kinds?: string[];
+  tags?: string[];
+  source?: string;
+  since?: number;
+  until?: number;
+  states: string[];
+}
+
+export type Ranked = VectorHit;
+
+/** A change to one space's part of the index: a memory to (re)index, or an id to drop. */
+export type IndexChange = { upsert: IndexedMemory } | { remove: string };
+
+/** Per space: the change sequence it reflects, its vectors, and the state of each vector's memory. */
+interface SpaceEntry {
+  seq: number;
+  vectors: VectorSet;
+  vectorState: Map<string, string>;
+}
+
+/**
+ * The plaintext view of every space some session of this process holds, one copy per space
+ * whoever holds it. Rows, tags and the keyword index live in a private `:memory:` SQLite
+ * connection (never on disk, and outside the vault file's transactions, so a rolled-back write
+ * cannot leave it half changed); vectors live in one contiguous array per space. Filters are
+ * exact SQL over the rows; vector search scans exactly the rows that pass.
+ */
+export class PlainIndex {
+  private readonly db: Database.Database;
+  private readonly spaces = new Map<string, SpaceEntry>();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly insertRow: Database.Statement;
+  private readonly insertTag: Database.Statement;
+  private readonly insertFts: Database.Statement;
+  private readonly rowidOf: Database.Statement;
+  private readonly deleteRow: Database.Statement;
+  private readonly deleteTags: Database.Statement;
+  private readonly deleteFts: Database.Statement;
+  private readonly getRow: Database.Statement;
+  private readonly normalizedRow: Database.Statement;
+
+  constructor(readonly dimensions: number) {
+    if (!Number.isInteger(dimensions) || dimensions < 1) throw new Error('bad dimensions');
+    this.db = new Database(':memory:');
+    this.db.pragma('temp_store = MEMORY');
+    this.db.exec(`
+      CREATE TABLE mem (
+        rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, space_id TEXT NOT NULL, kind TEXT NOT NULL,
+        state TEXT NOT NULL, content TEXT NOT NULL, tags TEXT NOT NULL, metadata TEXT NOT NULL,
+        source TEXT NOT NULL, importance REAL NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        valid_from INTEGER, valid_until INTEGER, version INTEGER NOT NULL, normalized TEXT NOT NULL);
+      CREATE INDEX mem_created ON mem(created_at, id);
+      CREATE INDEX mem_space ON mem(space_id);
+      CREATE INDEX mem_norm ON mem(space_id, normalized);
+      CREATE TABLE mem_tags (rowid INTEGER NOT NULL, tag TEXT NOT NULL);
+      CREATE INDEX mem_tags_tag ON mem_tags(tag, rowid);
+      CREATE INDEX mem_tags_row ON mem_tags(rowid);
+      CREATE VIRTUAL TABLE fts USING fts5(content, tags, tokenize='porter unicode61 remove_diacritics 2');
+    `);
+    this.insertRow = this.db.prepare(
+      `INSERT INTO mem (id, space_id, kind, state, content, tags, metadata, source, importance,
+         created_at, updated_at, valid_from, valid_until, version, normalized)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertTag = this.db.prepare('INSERT INTO mem_tags (rowid, tag) VALUES (?, ?)');
+    this.insertFts = this.db.prepare('INSERT INTO fts (rowid, content, tags) VALUES (?, ?, ?)');
+    this.rowidOf = this.db.prepare('SELECT rowid FROM mem WHERE id = ?').pluck();
+    this.deleteRow = this.db.prepare('DELETE FROM mem WHERE rowid = ?');
+    this.deleteTags = this.db.prepare('DELETE FROM mem_tags WHERE rowid = ?');
+    this.deleteFts = this.db.prepare('DELETE FROM fts WHERE rowid = ?');
+    this.getRow = this.db.prepare('SELECT * FROM mem WHERE id = ?');
+    this.normalizedRow = this.db.prepare("SELECT id FROM mem WHERE space_id = ? AND normalized = ? AND state != 'deleted' LIMIT 1").pluck();
+  }
+
+  isLoaded(spaceId: string): boolean {
+    return this.spaces.has(spaceId);
+  }
+
+  /** The change sequence a loaded space reflects (-1 when it is not loaded). */
+  seq(spaceId: string): number {
+    return this.spaces.get(spaceId)?.seq ?? -1;
+  }
+
+  loadedSpaces(): string[] {
+    return [...this.spaces.keys()];
+  }
+
+  /** Applies changes to one space (loading it when new) in one transaction, and records the sequence they bring it to. */
+  apply(spaceId: string, changes: Iterable<IndexChange>, seq: number): void {
+    let entry = this.spaces.get(spaceId);
+    if (!entry) {
+      entry = { seq: -1, vectors: new VectorSet(this.dimensions), vectorState: new Map() };
+      this.spaces.set(spaceId, entry);
+    }
+    const e = entry;
+    this.db.transaction(() => {
+      for (const c of changes) {
+        if ('remove' in c) this.removeOne(e, c.remove);
+        else if (c.upsert.spaceId === spaceId) this.upsertOne(e, c.upsert);
+      }
+    })();
+    e.seq = Math.max(e.seq, seq);
+  }
+
+  /** Moves a space forward to `seq` when nothing in it changed since `from`. */
+  advance(spaceId: string, from: number, seq: number): void {
+    const e = this.spaces.get(spaceId);
+    if (e && e.seq === from) e.seq = seq;
+  }
+
+  /** Forgets a space: its rows, keyword entries and vectors (zeroed). */
+  drop(spaceId: string): void {
+    const e = this.spaces.get(spaceId);
+    if (!e) return;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM fts WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
+      this.db.prepare('DELETE FROM mem_tags WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
+      this.db.prepare('DELETE FROM mem WHERE space_id = ?').run(spaceId);
+    })();
+    e.vectors.clear();
+    this.spaces.delete(spaceId);
+  }
+
+  close(): void {
+    for (const id of [...this.spaces.keys()]) this.drop(id);
+    this.db.close();
+  }
+
+  count(spaceIds: string[]): number {
+    return this.cached(`SELECT count(*) FROM mem WHERE space_id IN (SELECT value FROM json_each(?))`).pluck().get(JSON.stringify(spaceIds)) as number;
+  }
+
+  /** Bytes of vectors a full scan of these spaces reads. */
+  vectorBytes(spaceIds: string[]): number {
+    return spaceIds.reduce((sum, id) => sum + (this.spaces.get(id)?.vectors.scanBytes ?? 0), 0);
+  }
+
+  get(id: string): StoredMemory | undefined {
+    const row = this.getRow.get(id) as IndexRow | undefined;
+    return row && fromRow(row);
+  }
+
+  getMany(ids: string[]): Map<string, StoredMemory> {
+    const rows = this.cached('SELECT * FROM mem WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as IndexRow[];
+    return new Map(rows.map((r) => [r.id, fromRow(r)]));
+  }
+
+  findNormalized(spaceId: string, normalized: string): string | undefined {
+    return this.normalizedRow.get(spaceId, normalized) as string | undefined;
+  }
+
+  /** Page ordered newest first; `after` is the (created_at, id) of the last item already shown. */
+  list(filter: IndexFilter, limit: number, after: { createdAt: number; id: string } | null): StoredMemory[] {
+    const { where, params } = filterSql(filter);
+    const cursor = after ? 'AND (m.created_at < @afterTime OR (m.created_at = @afterTime AND m.id < @afterId))' : '';
+    const rows = this.cached(`SELECT m.* FROM mem m WHERE ${where} ${cursor} ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`).all({
+      ...params,
+      limit,
+      ...(after ? { afterTime: after.createdAt, afterId: after.id } : {}),
+    }) as IndexRow[];
+    return rows.map(fromRow);
+  }
+
+  keywordSearch(matchQuery: string, filter: IndexFilter, limit: number): Ranked[] {
+    const { where, params } = filterSql(filter);
+    return this.cached(
+      `SELECT m.id AS id, -bm25(fts) AS score FROM fts JOIN mem m ON m.rowid = fts.rowid
+       WHERE fts MATCH @match AND ${where} ORDER BY bm25(fts) LIMIT @limit`,
+    ).all({ ...params, match: matchQuery, limit }) as Ranked[];
+  }
+
+  /**
+   * Exact k nearest neighbours by cosine similarity over the memories the filter admits, in
+   * every space of the filter. A filter on state alone is answered from the vectors' own state
+   * map; any other filter first selects the admitted ids in SQL, so a tag on 20 of 100k rows
+   * scores exactly those 20.
+   */
+  vectorSearch(query: Float32Array, filter: IndexFilter, limit: number): Ranked[] {
+    if (query.length !== this.dimensions || limit <= 0) return [];
+    const stateOnly = !filter.kinds?.length && !filter.tags?.length && filter.source === undefined && filter.since === undefined && filter.until === undefined;
+    const states = new Set(filter.states);
+    const hits: Ranked[] = [];
+    for (const spaceId of new Set(filter.spaceIds)) {
+      const e = this.spaces.get(spaceId);
+      if (!e || e.vectors.size === 0) continue;
+      let allowed: { test(id: string): boolean; count: number; ids?: Iterable<string> };
+      if (stateOnly) {
+        let count = 0;
+        for (const s of e.vectorState.values()) if (states.has(s)) count++;
+        allowed = { test: (id) => states.has(e.vectorState.get(id) ?? ''), count };
+      } else {
+        const { where, params } = filterSql({ ...filter, spaceIds: [spaceId] });
+        const ids = new Set(this.cached(`SELECT m.id FROM mem m WHERE ${where}`).pluck().all(params) as string[]);
+        allowed = { test: (id) => ids.has(id), count: ids.size, ids };
+      }
+      if (allowed.count === 0) continue;
+      hits.push(...e.vectors.search(query, limit, allowed));
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  private upsertOne(e: SpaceEntry, m: IndexedMemory): void {
+    this.removeRows(m.id);
+    const { lastInsertRowid } = this.insertRow.run(m.id, m.spaceId, m.kind, m.state, m.content, JSON.stringify(m.tags), m.metadata, m.source, m.importance,
+      m.createdAt, m.updatedAt, m.validFrom, m.validUntil, m.version, m.normalized);
+    for (const t of m.tags) this.insertTag.run(lastInsertRowid, t);
+    this.insertFts.run(lastInsertRowid, m.content, m.tags.join(' '));
+    if (m.vector) {
+      e.vectors.set(m.id, m.vector);
+      if (e.vectors.has(m.id)) e.vectorState.set(m.id, m.state);
+      else e.vectorState.delete(m.id);
+    } else {
+      e.vectors.remove(m.id);
+      e.vectorState.delete(m.id);
+    }
+  }
+
+  private removeOne(e: SpaceEntry, id: string): void {
+    this.removeRows(id);
+    e.vectors.remove(id);
+    e.vectorState.delete(id);
+  }
+
+  private removeRows(id: string): void {
+    const rowid = this.rowidOf.get(id) as number | undefined;
+    if (rowid === undefined) return;
+    this.deleteFts.run(rowid);
+    this.deleteTags.run(rowid);
+    this.deleteRow.run(rowid);
+  }
+
+  /** Filter shapes are few (which filters are present), so each statement is compiled once. */
+  private cached(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+}
+
+function filterSql(filter: IndexFilter): { where: string; params: Record<string, unknown> } {
+  const conds = ['m.space_id IN (SELECT value FROM json_each(@spaces))', 'm.state IN (SELECT value FROM json_each(@states))'];
+  const params: Record<string, unknown> = { spaces: JSON.stringify(filter.spaceIds), states: JSON.stringify(filter.states) };
+  if (filter.kinds?.length) {
+    conds.push('m.kind IN (SELECT value FROM json_each(@kinds))');
+    params.kinds = JSON.stringify(filter.kinds);
+  }
+  if (filter.tags?.length) {
+    conds.push(`(SELECT count(DISTINCT t.tag) FROM mem_tags t WHERE t.rowid = m.rowid
+             AND t.tag IN (SELECT value FROM json_each(@tags))) = json_array_length(@tags)`);
+    params.tags = JSON.stringify(filter.tags);
+  }
+  if (filter.source !== undefined) {
+    conds.push('m.source = @source');
+    params.source = filter.source;
+  }
+  if (filter.since !== undefined) {
+    conds.push('m.created_at >= @since');
+    params.since = filter.since;
+  }
+  if (filter.until !== undefined) {
+    conds.push('m.created_at <= @until');
+    params.until = filter.until;
+  }
+  return { where: conds.join(' AND '), params };
+}
+
+function fromRow(r: IndexRow): StoredMemory {
+  return {
+    id: r.id,
+    spaceId: r.space_id,
+    kind: r.kind,
+    state: r.state,
+    content: r.content,
+    tags: JSON.parse(r.tags) as string[],
+    metadata: r.metadata,
+    source: r.source,
+    importance: r.importance,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    validFrom: r.valid_from,
+    validUntil: r.valid_until,
+    version: r.version,
+    normalized: r.normalized,
+  };
+}
+
+interface IndexRow {
+  rowid: number;
+  id: string;
+  space_id: string;
+  kind: string;
+  state: string;
+  content: string;
+  tags: string;
+  metadata: string;
+  source: string;
+  importance: number;
+  created_at: number;
+  updated_at: number;
+  valid_from: number | null;
+  valid_until: number | null;
+  version: number;
+  normalized: string;
+}

@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PlainIndex, type IndexedMemory } from '../../src/store/plain-index.js';
+
+const DIMS = 512;
+const N = 10_000;
+
+// mulberry32: a plain LCG here repeats vectors within 10k draws, and exact ties have no true order.
+let seed = 7;
+const rand = (): number => {
+  let t = (seed = (seed + 0x6d2b79f5) | 0);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+};
+const vec = (): Float32Array => Float32Array.from({ length: DIMS }, rand);
+
+function memory(i: number, spaceId: string, extra: Partial<IndexedMemory> = {}): IndexedMemory {
+  return {
+    id: `m-${spaceId}-${String(i).padStart(6, '0')}`,
+    spaceId,
+    kind: i % 3 === 0 ? 'preference' : 'fact',
+    state: 'active',
+    content: `memory number ${i}`,
+    tags: [],
+    metadata: '{}',
+    source: 'profile:olivia',
+    importance: 0.5,
+    createdAt: 1_000_000 + i,
+    updatedAt: 1_000_000 + i,
+    validFrom: null,
+    validUntil: null,
+    version: 1,
+    normalized: `memory number ${i}`,
+    vector: vec(),
+    ...extra,
+  };
+}
+
+/**
+ * The exact answer: cosine similarity against every admitted vector, best first. The native
+ * scan sums in float32, so two scores a few ulps apart may swap places: results are compared
+ * as sets of ids (recall@10 = 1.0), in order only where the JavaScript scan answers.
+ */
+const sameIds = (got: string[], want: string[]) => {
+  expect(got).toHaveLength(want.length);
+  expect([...got].sort()).toEqual([...want].sort());
+};
+
+function bruteForce(rows: IndexedMemory[], query: Float32Array, k: number, admit: (m: IndexedMemory) => boolean): string[] {
+  const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  const qn = norm(query);
+  return rows
+    .filter((m) => m.vector && admit(m))
+    .map((m) => ({ id: m.id, score: m.vector!.reduce((s, x, j) => s + x * query[j]!, 0) / (norm(m.vector!) * qn) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k)
+    .map((h) => h.id);
+}
+
+describe('the shared plaintext index: exact vector search at any selectivity', () => {
+  let index: PlainIndex;
+  let rows: IndexedMemory[];
+  beforeEach(() => {
+    index = new PlainIndex(DIMS);
+    // 20 of 10k carry the rare tag; 100 are archived; the rest are plain active facts.
+    rows = Array.from({ length: N }, (_, i) =>
+      memory(i, 'space-a', { tags: i % 500 === 7 ? ['rare'] : ['common'], state: i % 100 === 3 ? 'archived' : 'active' }),
+    );
+    index.apply('space-a', rows.map((upsert) => ({ upsert })), 1);
+  });
+  afterEach(() => index.close());
+
+  it('a tag that 20 of 10k memories carry: every one of its 10 nearest is found', () => {
+    expect(rows.filter((m) => m.tags.includes('rare') && m.state === 'active')).toHaveLength(20);
+    for (let q = 0; q < 5; q++) {
+      const query = vec();
+      const got = index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active'], tags: ['rare'] }, 10).map((h) => h.id);
+      sameIds(got, bruteForce(rows, query, 10, (m) => m.state === 'active' && m.tags.includes('rare')));
+    }
+  });
+
+  it('unfiltered active search equals brute force (recall@10 = 1.0), archived memories left out', () => {
+    for (let q = 0; q < 5; q++) {
+      const query = vec();
+      const got = index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active'] }, 10).map((h) => h.id);
+      sameIds(got, bruteForce(rows, query, 10, (m) => m.state === 'active'));
+    }
+  });
+
+  it('a filter that admits most rows (kind) is exact too', () => {
+    const query = vec();
+    const got = index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active', 'archived'], kinds: ['fact'] }, 10).map((h) => h.id);
+    sameIds(got, bruteForce(rows, query, 10, (m) => m.kind === 'fact'));
+  });
+
+  it('only the archived (1 %): exact, and no active memory leaks in', () => {
+    const query = vec();
+    const got = index.vectorSearch(query, { spaceIds: ['space-a'], states: ['archived'] }, 10).map((h) => h.id);
+    sameIds(got, bruteForce(rows, query, 10, (m) => m.state === 'archived'));
+  });
+
+  it('removing and replacing memories keeps the scan exact (no stale slot answers)', () => {
+    const gone = rows.slice(0, 2000);
+    index.apply('space-a', gone.map((m) => ({ remove: m.id })), 2);
+    const moved = rows.slice(2000, 2100).map((m) => ({ ...m, vector: vec(), version: 2 }));
+    index.apply('space-a', moved.map((upsert) => ({ upsert })), 3);
+    const now = [...moved, ...rows.slice(2100)];
+    const query = vec();
+    sameIds(
+      index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active'] }, 10).map((h) => h.id),
+      bruteForce(now, query, 10, (m) => m.state === 'active'),
+    );
+  });
+
+  it('a space is searched only when the filter names it, and dropping it forgets it', () => {
+    const other = Array.from({ length: 50 }, (_, i) => memory(i, 'space-b'));
+    index.apply('space-b', other.map((upsert) => ({ upsert })), 1);
+    const query = other[0]!.vector!;
+    expect(index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active'] }, 5).every((h) => h.id.startsWith('m-space-a'))).toBe(true);
+    expect(index.vectorSearch(query, { spaceIds: ['space-b'], states: ['active'] }, 1)[0]!.id).toBe(other[0]!.id);
+    index.drop('space-b');
+    expect(index.isLoaded('space-b')).toBe(false);
+    expect(index.get(other[0]!.id)).toBeUndefined();
+    expect(index.vectorSearch(query, { spaceIds: ['space-b'], states: ['active'] }, 5)).toEqual([]);
+  });
+});
