@@ -29,11 +29,29 @@ export function openDatabase(path: string, options: OpenOptions): Db {
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
     migrate(db);
+    cacheStatements(db);
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/**
+ * Every statement the vault runs is compiled once per connection: compiling SQL on each call
+ * was ~15 % of all CPU of an add (FACTS). A statement handed out again starts in its default
+ * row mode, since callers may have set pluck or raw on it. Statements are not re-entrant, so
+ * nothing runs the SQL of a statement while it is being iterated.
+ */
+function cacheStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) cache.set(source, (stmt = compile(source)));
+    else if (stmt.reader) stmt.pluck(false).raw(false).expand(false);
+    return stmt;
+  }) as Db['prepare'];
 }
 
 /** Each step re-reads the version inside its write lock, so two processes opening at once do not both apply it. */
