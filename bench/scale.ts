@@ -1,0 +1,151 @@
+/**
+ * `npm run bench:scale`: the vault at N memories (BENCH_N, default 10k; 100k for the issue's
+ * targets), each figure beside a baseline measured in the same run. Vectors are clustered and
+ * supplied by the caller, so the figures measure storage, crypto and search, not the model.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VaultService } from '../src/vault/vault-service.js';
+import { HashEmbedder } from '../test/support/hash-embedder.js';
+
+const N = Number(process.env.BENCH_N ?? 10_000);
+const DIMS = 512;
+const CLUSTERS = 64;
+const QUERIES = 30;
+const RARE = 20;
+const dir = mkdtempSync(join(tmpdir(), 'memvault-scale-'));
+
+let seed = 11;
+const rand = (): number => {
+  let t = (seed = (seed + 0x6d2b79f5) | 0);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+};
+const centres = Array.from({ length: CLUSTERS }, () => Float32Array.from({ length: DIMS }, rand));
+const clustered = (): Float32Array => {
+  const c = centres[Math.floor((rand() + 0.5) * CLUSTERS) % CLUSTERS]!;
+  return Float32Array.from(c, (x) => x + 0.35 * rand());
+};
+const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango'.split(' ');
+const text = (i: number): string => {
+  const len = 8 + Math.floor((rand() + 0.5) * 300);
+  return `memory ${i}: ${Array.from({ length: len }, () => words[Math.floor((rand() + 0.5) * words.length) % words.length]).join(' ')}`.slice(0, 50 + Math.floor((rand() + 0.5) * 1950));
+};
+
+const vectors = Array.from({ length: N }, clustered);
+const rareEvery = Math.floor(N / RARE);
+const rows = vectors.map((v, i) => ({ content: text(i), vector: Array.from(v), tags: i % rareEvery === 3 ? ['rare'] : [], force: true }));
+const queries = Array.from({ length: QUERIES }, clustered);
+const payloadBytes = rows.reduce((s, r) => s + Buffer.byteLength(r.content), 0) + N * DIMS * 4;
+
+const ms = (start: number): number => performance.now() - start;
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const results: [string, string, string, string][] = [];
+const row = (what: string, baseline: string, value: string, ratio: string) => results.push([what, baseline, value, ratio]);
+
+/** Read bandwidth of this machine: memcmp of two equal buffers reads both in full, natively. */
+function readBandwidth(): number {
+  const bytes = N * DIMS * 4;
+  const a = Buffer.alloc(bytes, 1);
+  const b = Buffer.alloc(bytes, 1);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    a.compare(b);
+    times.push(ms(start));
+  }
+  return (2 * bytes) / (pct(times, 0.5) / 1000);
+}
+
+/** Exact top k by cosine in plain JavaScript: the answer recall is measured against. */
+function exactTop(query: Float32Array, k: number, admit: (i: number) => boolean): number[] {
+  const qn = Math.hypot(...query);
+  const scored: [number, number][] = [];
+  for (let i = 0; i < N; i++) {
+    if (!admit(i)) continue;
+    const v = vectors[i]!;
+    let dot = 0;
+    let vn = 0;
+    for (let j = 0; j < DIMS; j++) {
+      dot += v[j]! * query[j]!;
+      vn += v[j]! * v[j]!;
+    }
+    scored.push([i, dot / (Math.sqrt(vn) * qn)]);
+  }
+  return scored.sort((x, y) => y[1] - x[1]).slice(0, k).map((s) => s[0]);
+}
+
+const embedder = new HashEmbedder('bench-hash-512', DIMS);
+const path = join(dir, 'vault.db');
+const created = await VaultService.create(path, { ownerName: 'bench', password: 'bench-password', kdf: 'insecure-test-only', stateDir: join(dir, 'state'), embedder });
+let session = await created.service.unlock('bench', 'bench-password');
+const service = created.service;
+
+let start = performance.now();
+const ids: string[] = [];
+for (const [i, r] of rows.entries()) {
+  ids.push((await service.addMemory(session, r)).id);
+  if ((i + 1) % 10_000 === 0) process.stderr.write(`added ${i + 1}/${N}\n`);
+}
+const addMs = ms(start);
+row(`add ${N}, one per call`, '-', `${(addMs / N).toFixed(3)} ms each`, '-');
+
+service.lock(session);
+const rssBefore = process.memoryUsage().rss;
+start = performance.now();
+session = await service.unlock('bench', 'bench-password');
+await service.searchMemories(session, { vector: Array.from(queries[0]!), mode: 'vector', k: 10 });
+const unlockMs = ms(start);
+const rssGrowth = process.memoryUsage().rss - rssBefore;
+row(`unlock -> first search ready, ${N}`, 'target 2 s at 100k', `${unlockMs.toFixed(0)} ms`, '-');
+row('RSS growth after unlock', `raw vectors + text ${(payloadBytes / 2 ** 20).toFixed(0)} MiB`, `${(rssGrowth / 2 ** 20).toFixed(0)} MiB`, `${(rssGrowth / payloadBytes).toFixed(2)}x`);
+
+const bandwidth = readBandwidth();
+const floorMs = ((N * DIMS * 4) / bandwidth) * 1000;
+const vectorTimes: number[] = [];
+let recallHits = 0;
+for (const q of queries) {
+  start = performance.now();
+  const hits = await service.searchMemories(session, { vector: Array.from(q), mode: 'vector', k: 10 });
+  vectorTimes.push(ms(start));
+  const want = new Set(exactTop(q, 10, () => true).map((i) => ids[i]!));
+  recallHits += hits.filter((h) => want.has(h.memory.id)).length;
+}
+const p50 = pct(vectorTimes, 0.5);
+row('read bandwidth (memcmp)', '-', `${(bandwidth / 1e9).toFixed(1)} GB/s`, '-');
+row('vector search k=10 p50', `floor ${floorMs.toFixed(2)} ms (bytes / bandwidth)`, `${p50.toFixed(2)} ms`, `${(p50 / floorMs).toFixed(2)}x`);
+row('vector search recall@10', 'exact JS scan', (recallHits / (QUERIES * 10)).toFixed(3), '-');
+
+let rareHits = 0;
+let rareWanted = 0;
+for (const q of queries.slice(0, 10)) {
+  const hits = await service.searchMemories(session, { vector: Array.from(q), mode: 'vector', k: 10, tags: ['rare'] });
+  const want = new Set(exactTop(q, 10, (i) => rows[i]!.tags.length > 0).map((i) => ids[i]!));
+  rareWanted += want.size;
+  rareHits += hits.filter((h) => want.has(h.memory.id)).length;
+}
+row(`vector search, tag on ${RARE} of ${N}, recall@10`, 'filtered exact JS scan', (rareHits / rareWanted).toFixed(3), '-');
+
+const keywordTimes: number[] = [];
+const hybridTimes: number[] = [];
+for (const [i, q] of queries.entries()) {
+  const words2 = `${words[i % words.length]} ${words[(i * 7) % words.length]}`;
+  start = performance.now();
+  await service.searchMemories(session, { text: words2, mode: 'keyword', k: 10 });
+  keywordTimes.push(ms(start));
+  start = performance.now();
+  await service.searchMemories(session, { text: words2, vector: Array.from(q), mode: 'hybrid', k: 10 });
+  hybridTimes.push(ms(start));
+}
+row('keyword search k=10 p50 / p95', '-', `${pct(keywordTimes, 0.5).toFixed(2)} / ${pct(keywordTimes, 0.95).toFixed(2)} ms`, '-');
+row('hybrid search k=10 p50 / p95', `vector p50 ${p50.toFixed(2)} ms`, `${pct(hybridTimes, 0.5).toFixed(2)} / ${pct(hybridTimes, 0.95).toFixed(2)} ms`, `${(pct(hybridTimes, 0.5) / p50).toFixed(2)}x`);
+
+service.close();
+rmSync(dir, { recursive: true, force: true });
+
+const table = [['figure', 'baseline', 'memvault', 'ratio'], ...results];
+const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+console.log(`N=${N}, ${DIMS} dims, ${CLUSTERS} clusters, ${QUERIES} queries`);
+for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
