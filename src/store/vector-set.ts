@@ -100,8 +100,9 @@ export class VectorSet {
   }
 
   private nativeTop(q: Float32Array, count: number, accept: (id: string) => boolean): VectorHit[] {
-    // usearch ignores the byte offset of typed arrays, so both start at offset 0 (see FACTS).
-    const dataset = this.data.byteOffset === 0 && this.data.length === this.ids.length * this.dimensions ? this.data : this.data.slice(0, this.ids.length * this.dimensions);
+    // usearch ignores a typed array's byte offset (FACTS) but honours its length: a view from
+    // offset 0 over the filled rows needs no copy (a copy of 100k rows cost ~200 ms a query).
+    const dataset = this.data.subarray(0, this.ids.length * this.dimensions);
     const result = usearch.exactSearch(dataset, q, this.dimensions, count, usearch.MetricKind.IP, 1) as { keys: BigUint64Array; distances: Float32Array };
     const hits: VectorHit[] = [];
     for (let i = 0; i < result.keys.length; i++) {
