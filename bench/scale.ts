@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VaultService } from '../src/vault/vault-service.js';
 import { HashEmbedder } from '../test/support/hash-embedder.js';
+import { seededRandom } from '../test/support/random.js';
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const DIMS = 512;
@@ -16,13 +17,7 @@ const QUERIES = 30;
 const RARE = 20;
 const dir = mkdtempSync(join(tmpdir(), 'memvault-scale-'));
 
-let seed = 11;
-const rand = (): number => {
-  let t = (seed = (seed + 0x6d2b79f5) | 0);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-};
+const rand = seededRandom(11);
 const centres = Array.from({ length: CLUSTERS }, () => Float32Array.from({ length: DIMS }, rand));
 const clustered = (): Float32Array => {
   const c = centres[Math.floor((rand() + 0.5) * CLUSTERS) % CLUSTERS]!;

@@ -40,11 +40,12 @@ export type Ranked = VectorHit;
 /** A change to one space's part of the index: a memory to (re)index, or an id to drop. */
 export type IndexChange = { upsert: IndexedMemory } | { remove: string };
 
-/** Per space: the change sequence it reflects, its vectors, and the state of each vector's memory. */
+/** Per space: the change sequence it reflects, its vectors, the state of each vector's memory and how many are in each state. */
 interface SpaceEntry {
   seq: number;
   vectors: VectorSet;
   vectorState: Map<string, string>;
+  stateCounts: Map<string, number>;
 }
 
 /**
@@ -72,6 +73,8 @@ export class PlainIndex {
     if (!Number.isInteger(dimensions) || dimensions < 1) throw new Error('bad dimensions');
     this.db = new Database(':memory:');
     this.db.pragma('temp_store = MEMORY');
+    // Freed pages are overwritten, so a dropped space's plaintext does not linger in them.
+    this.db.pragma('secure_delete = ON');
     this.db.exec(`
       CREATE TABLE mem (
         rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, space_id TEXT NOT NULL, kind TEXT NOT NULL,
@@ -118,7 +121,7 @@ export class PlainIndex {
   apply(spaceId: string, changes: Iterable<IndexChange>, seq: number): void {
     let entry = this.spaces.get(spaceId);
     if (!entry) {
-      entry = { seq: -1, vectors: new VectorSet(this.dimensions), vectorState: new Map() };
+      entry = { seq: -1, vectors: new VectorSet(this.dimensions), vectorState: new Map(), stateCounts: new Map() };
       this.spaces.set(spaceId, entry);
     }
     const e = entry;
@@ -215,7 +218,7 @@ export class PlainIndex {
       let allowed: { test(id: string): boolean; count: number; ids?: Iterable<string> };
       if (stateOnly) {
         let count = 0;
-        for (const s of e.vectorState.values()) if (states.has(s)) count++;
+        for (const s of states) count += e.stateCounts.get(s) ?? 0;
         allowed = { test: (id) => states.has(e.vectorState.get(id) ?? ''), count };
       } else {
         const { where, params } = filterSql({ ...filter, spaceIds: [spaceId] });
@@ -234,20 +237,15 @@ export class PlainIndex {
       m.createdAt, m.updatedAt, m.validFrom, m.validUntil, m.version, m.normalized);
     for (const t of m.tags) this.insertTag.run(lastInsertRowid, t);
     this.insertFts.run(lastInsertRowid, m.content, m.tags.join(' '));
-    if (m.vector) {
-      e.vectors.set(m.id, m.vector);
-      if (e.vectors.has(m.id)) e.vectorState.set(m.id, m.state);
-      else e.vectorState.delete(m.id);
-    } else {
-      e.vectors.remove(m.id);
-      e.vectorState.delete(m.id);
-    }
+    if (m.vector) e.vectors.set(m.id, m.vector);
+    else e.vectors.remove(m.id);
+    setVectorState(e, m.id, e.vectors.has(m.id) ? m.state : null);
   }
 
   private removeOne(e: SpaceEntry, id: string): void {
     this.removeRows(id);
     e.vectors.remove(id);
-    e.vectorState.delete(id);
+    setVectorState(e, id, null);
   }
 
   private removeRows(id: string): void {
@@ -263,6 +261,18 @@ export class PlainIndex {
     let s = this.statements.get(sql);
     if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
     return s;
+  }
+}
+
+/** Records the state of the memory behind a vector (null: it has none), keeping the counts per state. */
+function setVectorState(e: SpaceEntry, id: string, state: string | null): void {
+  const old = e.vectorState.get(id);
+  if (old === state) return;
+  if (old !== undefined) e.stateCounts.set(old, e.stateCounts.get(old)! - 1);
+  if (state === null) e.vectorState.delete(id);
+  else {
+    e.vectorState.set(id, state);
+    e.stateCounts.set(state, (e.stateCounts.get(state) ?? 0) + 1);
   }
 }
 

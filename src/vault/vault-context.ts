@@ -106,7 +106,9 @@ export class VaultContext {
     }
     for (const spaceId of this.index.loadedSpaces()) {
       const caughtUp = before !== null && this.index.seq(spaceId) === before;
-      this.index.apply(spaceId, bySpace.get(spaceId) ?? [], caughtUp ? after : -1);
+      const changes = bySpace.get(spaceId);
+      if (changes) this.index.apply(spaceId, changes, caughtUp ? after : -1);
+      else if (caughtUp) this.index.advance(spaceId, before, after);
     }
   }
 

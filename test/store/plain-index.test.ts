@@ -1,17 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlainIndex, type IndexedMemory } from '../../src/store/plain-index.js';
+import { seededRandom } from '../support/random.js';
 
 const DIMS = 512;
 const N = 10_000;
 
-// mulberry32: a plain LCG here repeats vectors within 10k draws, and exact ties have no true order.
-let seed = 7;
-const rand = (): number => {
-  let t = (seed = (seed + 0x6d2b79f5) | 0);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-};
+const rand = seededRandom(7);
 const vec = (): Float32Array => Float32Array.from({ length: DIMS }, rand);
 
 function memory(i: number, spaceId: string, extra: Partial<IndexedMemory> = {}): IndexedMemory {
@@ -110,6 +104,15 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
       index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active'] }, 10).map((h) => h.id),
       bruteForce(now, query, 10, (m) => m.state === 'active'),
     );
+  });
+
+  it('a memory archived after it was indexed leaves active search and joins archived search', () => {
+    const query = vec();
+    const top = index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active'] }, 1)[0]!;
+    const row = rows.find((m) => m.id === top.id)!;
+    index.apply('space-a', [{ upsert: { ...row, state: 'archived', version: 2 } }], 2);
+    expect(index.vectorSearch(query, { spaceIds: ['space-a'], states: ['active'] }, 10).map((h) => h.id)).not.toContain(top.id);
+    expect(index.vectorSearch(query, { spaceIds: ['space-a'], states: ['archived'] }, 1)[0]!.id).toBe(top.id);
   });
 
   it('a space is searched only when the filter names it, and dropping it forgets it', () => {
