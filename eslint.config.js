@@ -7,6 +7,24 @@ import tseslint from 'typescript-eslint';
  */
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'net', 'stream', 'url', 'util', 'events', 'buffer'];
 
+/** Bans every layer of the core carries: the core knows nothing of Electron, React, the shell or the renderer. */
+const CORE_BANS = [
+  { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/ is the core: no Electron or React.' },
+  { group: ['**/electron/**', '**/renderer/**'], message: 'src/ must not import the shell or the renderer.' },
+];
+
+/** Which other layers of src/ each layer may import. */
+const LAYERS = {
+  contract: [],
+  crypto: [],
+  store: [],
+  embed: [],
+  audit: ['crypto', 'store'],
+  vault: ['audit', 'contract', 'crypto', 'embed', 'store'],
+  api: ['contract', 'vault/index.js'],
+  cli: ['api', 'contract', 'vault/index.js'],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'scratch/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
@@ -16,31 +34,33 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/**/*.ts'],
+  // Every folder of src/ is a layer and may import only the layers listed for it (VS Code's
+  // code-import-patterns): front doors reach the core only through src/vault/index.ts.
+  ...Object.entries(LAYERS).map(([layer, allowed]) => ({
+    files: [`src/${layer}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/ is the core: no Electron or React.' },
-            { group: ['**/electron/**', '**/renderer/**'], message: 'src/ must not import the shell or the renderer.' },
+            ...CORE_BANS,
+            ...(layer === 'contract' ? [{ group: NODE_BUILTINS, message: 'src/contract crosses into the renderer: no Node modules.' }] : []),
+            {
+              // A regex, not a gitignore group: gitignore cannot re-include a file under an excluded folder.
+              regex: `^\\.\\./(?!(?:${allowed.map((a) => (a.endsWith('.js') ? `${a.replace(/\./g, '\\.')}$` : `${a}/`)).join('|') || '$^'}))`,
+              message: `src/${layer} may import only ${allowed.length ? allowed.map((a) => `src/${a}`).join(', ') : 'itself'} (layers in eslint.config.js).`,
+            },
           ],
         },
       ],
     },
-  },
+  })),
   {
-    files: ['src/contract/**/*.ts'],
+    files: ['electron/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            { group: NODE_BUILTINS, message: 'src/contract crosses into the renderer: no Node modules.' },
-            { group: ['../*', '!../contract/*'], message: 'src/contract imports only itself and zod.' },
-          ],
-        },
+        { patterns: [{ group: ['**/src/*', '!**/src/contract', '!**/src/contract/*', '!**/src/vault/index.js'], message: 'The shell reaches the core only through src/vault/index.ts and src/contract.' }] },
       ],
     },
   },

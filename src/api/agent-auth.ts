@@ -1,10 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { zeroize } from '../crypto/zeroize.js';
-import { VaultError, agentAuthFailed } from '../vault/errors.js';
-import type { VaultService } from '../vault/vault-service.js';
+import { requestKeyOf, zeroize, VaultError, agentAuthFailed, type VaultService } from '../vault/index.js';
 import type { FailureThrottle } from './failure-throttle.js';
 import { bearerToken } from './request-guards.js';
-import { requestKeyOf, SIGNATURE_HEADERS, checkRequestSignature } from './signing.js';
+import { SIGNATURE_HEADERS, checkRequestSignature } from './signing.js';
 
 export interface AgentAuth {
   /** Sets `req.agentSession` from the bearer token, or throws auth_failed (throttled when the client keeps failing). */

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { closedToOthers, ownedByMe } from '../store/file-access.js';
-import { VaultError } from '../vault/errors.js';
+import { closedToOthers, ownedByMe } from './file-access.js';
+import { VaultError } from '../vault/index.js';
 
 export interface ConnectionInfo {
   url: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import secureJsonParse from 'secure-json-parse';
-import { VaultError } from '../vault/errors.js';
+import { VaultError } from '../vault/index.js';
 
 export const MAX_JSON_DEPTH = 32;
 

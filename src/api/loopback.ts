@@ -1,4 +1,4 @@
-import { VaultError } from '../vault/errors.js';
+import { VaultError } from '../vault/index.js';
 
 /** The only addresses the API listens on (ARCHITECTURE.md, "Loopback API for agents"). */
 export const LOOPBACK_ADDRESSES = ['127.0.0.1', '::1'] as const;

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { VaultError } from '../vault/errors.js';
-import type { VaultService } from '../vault/vault-service.js';
+import { VaultError, type VaultService } from '../vault/index.js';
 import { createMcpServer } from './mcp-tools.js';
 import { sessionOf } from './request-context.js';
 

@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { VaultService } from '../vault/vault-service.js';
+import type { VaultService } from '../vault/index.js';
 import { createMcpServer } from './mcp-tools.js';
 
 /**

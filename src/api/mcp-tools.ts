@@ -2,8 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
-import type { Session } from '../vault/session.js';
-import type { VaultService } from '../vault/vault-service.js';
+import type { Session, VaultService } from '../vault/index.js';
 import { toProblem } from './problem.js';
 
 export const MCP_SERVER_INFO = { name: 'memvault', version: '0.1.0' } as const;

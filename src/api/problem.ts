@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../contract/errors.js';
-import { VaultError, toErrorBody } from '../vault/errors.js';
+import { VaultError, toErrorBody } from '../vault/index.js';
 
 /** RFC 9457 problem details; `type` is stable per error code, so clients can branch on it. */
 export const problemSchema = z.object({

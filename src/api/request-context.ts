@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Session } from '../vault/session.js';
-import { agentAuthFailed } from '../vault/errors.js';
+import { type Session, agentAuthFailed } from '../vault/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

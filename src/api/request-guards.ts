@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { VaultError } from '../vault/errors.js';
+import { VaultError } from '../vault/index.js';
 
 /** Methods that may change state; each must carry a JSON body type, which browsers cannot send cross-site without a preflight. */
 const STATE_CHANGING = new Set(['POST', 'PATCH', 'DELETE', 'PUT']);

@@ -19,7 +19,7 @@ import {
   updateResultSchema,
 } from '../contract/memory.js';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem.js';
-import type { VaultService } from '../vault/vault-service.js';
+import type { VaultService } from '../vault/index.js';
 import { sessionOf } from './request-context.js';
 
 /** Repeated query parameters or comma-separated values, as agents write them either way. */

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseAgentToken, tokenRequestKey } from '../crypto/agent-token.js';
-import { zeroize } from '../crypto/zeroize.js';
+import { requestKeyOf, zeroize } from '../vault/index.js';
 import { sha256Hex } from './json-body.js';
 
 /**
@@ -32,15 +31,6 @@ export function canonicalRequest(p: SignedParts): string {
   const path = q < 0 ? p.url : p.url.slice(0, q);
   const query = q < 0 ? '' : p.url.slice(q + 1);
   return ['memvault-v1', p.method.toUpperCase(), path, query, p.host.toLowerCase(), p.bodySha256, p.timestamp, p.nonce].join('\n');
-}
-
-/** The request key of a token; null for a malformed token. */
-export function requestKeyOf(token: string): Uint8Array | null {
-  const parsed = parseAgentToken(token);
-  if (!parsed) return null;
-  const key = tokenRequestKey(parsed.secret);
-  zeroize(parsed.secret);
-  return key;
 }
 
 export function signatureOf(requestKey: Uint8Array, parts: SignedParts): string {

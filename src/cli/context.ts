@@ -1,7 +1,4 @@
-import { VaultService } from '../vault/vault-service.js';
-import type { Session } from '../vault/session.js';
-import { defaultVaultPath } from '../store/default-path.js';
-import type { KdfPreset } from '../crypto/kdf.js';
+import { VaultService, type Session, defaultVaultPath, type KdfPreset } from '../vault/index.js';
 import { SecretSource } from './secrets.js';
 
 export interface GlobalOptions {

@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { VaultService } from '../vault/vault-service.js';
-import { defaultEmbedder } from '../embed/use-lite.js';
+import { VaultService, defaultEmbedder } from '../vault/index.js';
 import { verifyText } from './output.js';
 
 export interface DoctorCheck {

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ERROR_CODES } from '../contract/errors.js';
-import { toErrorBody } from '../vault/errors.js';
+import { toErrorBody } from '../vault/index.js';
 import { buildProgram } from './program.js';
 
 const USAGE_EXIT = 2;

@@ -1,5 +1,5 @@
 import type { Memory, SearchHit } from '../contract/memory.js';
-import type { VerifyReport } from '../audit/chain.js';
+import type { VerifyReport } from '../vault/index.js';
 
 /*
  * Memory content, tags and metadata are written by agents, and this output goes to the owner's

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { SEARCH_MODES, MEMORY_STATES, type MemoryFilter } from '../contract/memory.js';
 import { ROLES } from '../contract/roles.js';
-import { VaultService } from '../vault/vault-service.js';
+import { VaultService } from '../vault/index.js';
 import { registerAgentCommands } from './agent-commands.js';
 import { collect, int, json, num } from './args.js';
 import { runDoctor } from './doctor.js';

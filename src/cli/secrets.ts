@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { VaultError } from '../vault/errors.js';
+import { VaultError } from '../vault/index.js';
 
 /**
  * Where a password comes from, in order: `--password-stdin` (one per line, so a command that

@@ -1,11 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { lstatSync, readFileSync } from 'node:fs';
 import { defaultConnectionFile } from '../api/connection-file.js';
-import { closedToOthers, ownedByMe } from '../store/file-access.js';
+import { closedToOthers, ownedByMe } from '../api/file-access.js';
 import { DEFAULT_PORT } from '../api/loopback.js';
 import { serveMcpOverStdio } from '../api/mcp-stdio.js';
 import { startServer } from '../api/server.js';
-import { VaultError } from '../vault/errors.js';
+import { VaultError } from '../vault/index.js';
 import { openVault, vaultPath, type GlobalOptions } from './context.js';
 
 const port = (value: string): number => {

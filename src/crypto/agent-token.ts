@@ -1,5 +1,6 @@
 import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { randomBytes } from './random.js';
+import { zeroize } from './zeroize.js';
 import { boxKeyPairFromSeed, signingKeyPairFromSeed, type BoxKeyPair, type SigningKeyPair } from './keys.js';
 
 /**
@@ -69,4 +70,13 @@ export function verifierMatches(stored: Uint8Array, presented: Uint8Array): bool
 
 function hashIdentifier(id: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update('memvault-agent-id-v1').update(id).digest());
+}
+
+/** The request-signing key of a token; null for a malformed token. */
+export function requestKeyOf(token: string): Uint8Array | null {
+  const parsed = parseAgentToken(token);
+  if (!parsed) return null;
+  const key = tokenRequestKey(parsed.secret);
+  zeroize(parsed.secret);
+  return key;
 }
