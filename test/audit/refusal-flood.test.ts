@@ -1,14 +1,7 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refusalRows } from '../support/audit-rows.js';
 import { createTestVault, expectCode, type TestVault } from '../support/vault.js';
 
-interface Row {
-  actor_type: string;
-  actor_id: string;
-  action: string;
-  outcome: string;
-  details: string;
-}
 
 describe('a flood of refusals', () => {
   let v: TestVault;
@@ -20,14 +13,7 @@ describe('a flood of refusals', () => {
   });
   afterEach(() => v.cleanup());
 
-  const rows = (): Row[] => {
-    const db = new Database(v.path, { readonly: true });
-    try {
-      return db.prepare("SELECT actor_type, actor_id, action, outcome, details FROM audit_events WHERE outcome != 'ok' ORDER BY seq").all() as Row[];
-    } finally {
-      db.close();
-    }
-  };
+  const rows = () => refusalRows(v.path);
   const badToken = `mvat_${'0'.repeat(32)}_${'A'.repeat(43)}`;
 
   it('writes the first refusals of a source, counts the rest, and writes the counts within seconds', async () => {

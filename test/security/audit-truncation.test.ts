@@ -37,6 +37,15 @@ describe('item 3: truncating, rewriting or wiping the audit log is reported', ()
     expect(r.code).toBe(1);
     expect(r.out).not.toContain('Audit log intact');
   };
+  /** Broken with this machine's pinned head, and, for the reason given, on a machine that never verified the vault. */
+  const expectBrokenPinnedAndNot = (unpinnedReason: RegExp) => {
+    const r = verify();
+    expectNotIntact(r);
+    expect(r.out).toContain('Audit log BROKEN');
+    const unpinned = verify({ MEMVAULT_STATE_DIR: freshState });
+    expectNotIntact(unpinned);
+    expect(unpinned.out).toMatch(unpinnedReason);
+  };
   /**
    * `memvault serve` with no profile unlocked; an agent (minted by the owner through the CLI)
    * stores `count` memories over REST; SIGTERM stops the server cleanly. Returns the last
@@ -130,13 +139,8 @@ describe('item 3: truncating, rewriting or wiping the audit log is reported', ()
       rewriteFirstAdd(db);
       db.prepare('DELETE FROM audit_checkpoints').run();
     });
-    const r = verify();
-    expectNotIntact(r);
-    expect(r.out).toContain('Audit log BROKEN');
     // Also on a machine without a pin: a log with no signature at all is never "intact".
-    const unpinned = verify({ MEMVAULT_STATE_DIR: freshState });
-    expectNotIntact(unpinned);
-    expect(unpinned.out).toMatch(/no signed checkpoint/);
+    expectBrokenPinnedAndNot(/no signed checkpoint/);
   });
 
   it('(c) doctor reports the audit chain as FAIL', () => {
@@ -154,13 +158,8 @@ describe('item 3: truncating, rewriting or wiping the audit log is reported', ()
       db.prepare('DELETE FROM audit_events').run();
       db.prepare('DELETE FROM audit_checkpoints').run();
     });
-    const r = verify();
-    expectNotIntact(r);
-    expect(r.out).toContain('Audit log BROKEN');
     // Same without a pinned head: an empty log is a wiped log.
-    const unpinned = verify({ MEMVAULT_STATE_DIR: freshState });
-    expectNotIntact(unpinned);
-    expect(unpinned.out).toMatch(/wiped/);
+    expectBrokenPinnedAndNot(/wiped/);
   });
 
   it('(e) a normal command that unlocks does not seal a rewritten log (pinned head present)', () => {

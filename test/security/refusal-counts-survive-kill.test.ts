@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refusalRows } from '../support/audit-rows.js';
 import { createCliVault, startServe, stopServe, type CliVault, type Served } from './cli-harness.js';
 
-interface Row {
-  actor_type: string;
-  actor_id: string;
-  action: string;
-  outcome: string;
-  details: string;
-}
 
 /**
  * Item 14: past 30 a minute, refusals of one source are only counted, to keep a flood from
@@ -46,13 +40,7 @@ describe('item 14: counted refusals reach the file within seconds, so SIGKILL do
     served!.child.kill('SIGKILL');
     await served!.exited;
 
-    const db = v.open(true);
-    let rows: Row[];
-    try {
-      rows = db.prepare("SELECT actor_type, actor_id, action, outcome, details FROM audit_events WHERE outcome != 'ok' ORDER BY seq").all() as Row[];
-    } finally {
-      db.close();
-    }
+    const rows = refusalRows(v.vault);
     const oneByOne = rows.filter((r) => r.action === 'authenticateAgent');
     expect(oneByOne).toHaveLength(LOGGED_ONE_BY_ONE);
     for (const r of oneByOne) expect(r).toMatchObject({ actor_type: 'anonymous', outcome: 'failed' });
