@@ -145,9 +145,9 @@ export class PlainIndex {
     const e = this.spaces.get(spaceId);
     if (!e) return;
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM fts WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
-      this.db.prepare('DELETE FROM mem_tags WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
-      this.db.prepare('DELETE FROM mem WHERE space_id = ?').run(spaceId);
+      this.cached('DELETE FROM fts WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
+      this.cached('DELETE FROM mem_tags WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
+      this.cached('DELETE FROM mem WHERE space_id = ?').run(spaceId);
     })();
     e.vectors.clear();
     this.spaces.delete(spaceId);

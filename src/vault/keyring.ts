@@ -43,12 +43,6 @@ export class Keyring {
     return [...(this.spaces.get(spaceId)?.keys ?? [])];
   }
 
-  sameSpacesAs(other: Keyring): boolean {
-    const a = this.spaceIds();
-    const b = other.spaceIds();
-    return a.length === b.length && a.every((id, i) => id === b[i]);
-  }
-
   wipe(): void {
     for (const s of this.spaces.values()) zeroize(...s.keys.values());
     this.spaces.clear();

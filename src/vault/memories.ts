@@ -5,7 +5,7 @@ import { VaultError, forbidden, notFound } from './errors.js';
 import { actorMay } from './policy.js';
 import type { Session } from './session.js';
 import { sealFields, type PlainFields, type RecordPlace } from './records.js';
-import { parseVector, usableVector } from './vectors.js';
+import { parseVector } from './vectors.js';
 import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion, trigramSimilarity } from './text.js';
 import { parse } from './validate.js';
 import { type VersionRow, type CurrentRow, iso, ms, decrypted, dedupe, encodeCursor, decodeCursor } from './rows.js';
@@ -287,9 +287,7 @@ export class MemoryOps {
       version: place.version,
       normalized: normalizeForDuplicates(v.fields.content),
     };
-    const e = v.fields.embedding;
-    const usable = e !== null && v.model !== null && v.model.endsWith(this.ctx.embedder.modelId) && usableVector(e);
-    this.ctx.stageIndex(place.spaceId, { upsert: { ...stored, vector: usable ? e : null } });
+    this.ctx.stageIndex(place.spaceId, { upsert: { ...stored, vector: this.ctx.searchableVector(v.model, v.fields.embedding) } });
     return stored;
   }
 

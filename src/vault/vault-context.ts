@@ -63,6 +63,8 @@ export class VaultContext {
 
   /** One write transaction; a chain head signed inside it counts (and is pinned) only once it commits. */
   write<T>(work: () => T, pinNow = false): T {
+    // A write inside another one is a savepoint: the index waits for the outermost commit.
+    const nested = this.db.inTransaction;
     let result: T;
     try {
       result = this.db.transaction(work).immediate();
@@ -72,6 +74,7 @@ export class VaultContext {
       this.seqBeforeWrite = null;
       throw err;
     }
+    if (nested) return result;
     this.guard.committed(pinNow);
     this.applyStaged();
     return result;
@@ -351,11 +354,15 @@ export class VaultContext {
         changes.push({ remove: r.memory_id });
         continue;
       }
-      const usable = r.embed_model !== null && r.embed_model.endsWith(this.embedder.modelId) && f.embedding !== null && usableVector(f.embedding);
-      changes.push({ upsert: { ...decrypted(r, f), vector: usable ? f.embedding : null } });
+      changes.push({ upsert: { ...decrypted(r, f), vector: this.searchableVector(r.embed_model, f.embedding) } });
     }
     if (from > 0) for (const id of this.db.prepare('SELECT memory_id FROM purges WHERE change_seq > ?').pluck().all(from) as string[]) changes.push({ remove: id });
     return changes;
+  }
+
+  /** A stored vector is searched only when the current model (or a caller speaking for it) made it and it is usable. */
+  searchableVector(model: string | null, vector: Float32Array | null): Float32Array | null {
+    return model !== null && model.endsWith(this.embedder.modelId) && vector !== null && usableVector(vector) ? vector : null;
   }
 
   placeOf(r: CurrentRow): RecordPlace {
