@@ -87,7 +87,7 @@ export class PlainIndex {
       CREATE TABLE mem_tags (rowid INTEGER NOT NULL, tag TEXT NOT NULL);
       CREATE INDEX mem_tags_tag ON mem_tags(tag, rowid);
       CREATE INDEX mem_tags_row ON mem_tags(rowid);
-      CREATE VIRTUAL TABLE fts USING fts5(content, tags, tokenize='porter unicode61 remove_diacritics 2');
+      CREATE VIRTUAL TABLE fts USING fts5(content, tags, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2');
     `);
     this.insertRow = this.db.prepare(
       `INSERT INTO mem (id, space_id, kind, state, content, tags, metadata, source, importance,
@@ -117,14 +117,14 @@ export class PlainIndex {
     return [...this.spaces.keys()];
   }
 
+  /** Makes room for a space about to be loaded with `rows` memories, so its vector array is sized once. */
+  reserve(spaceId: string, rows: number): void {
+    this.entry(spaceId).vectors.reserve(rows);
+  }
+
   /** Applies changes to one space (loading it when new) in one transaction, and records the sequence they bring it to. */
   apply(spaceId: string, changes: Iterable<IndexChange>, seq: number): void {
-    let entry = this.spaces.get(spaceId);
-    if (!entry) {
-      entry = { seq: -1, vectors: new VectorSet(this.dimensions), vectorState: new Map(), stateCounts: new Map() };
-      this.spaces.set(spaceId, entry);
-    }
-    const e = entry;
+    const e = this.entry(spaceId);
     this.db.transaction(() => {
       for (const c of changes) {
         if ('remove' in c) this.removeOne(e, c.remove);
@@ -132,6 +132,12 @@ export class PlainIndex {
       }
     })();
     e.seq = Math.max(e.seq, seq);
+  }
+
+  private entry(spaceId: string): SpaceEntry {
+    let e = this.spaces.get(spaceId);
+    if (!e) this.spaces.set(spaceId, (e = { seq: -1, vectors: new VectorSet(this.dimensions), vectorState: new Map(), stateCounts: new Map() }));
+    return e;
   }
 
   /** Moves a space forward to `seq` when nothing in it changed since `from`. */

@@ -138,6 +138,11 @@ export class VectorSet {
     return s;
   }
 
+  /** Room for `rows` vectors without growing again. */
+  reserve(rows: number): void {
+    this.grow(rows);
+  }
+
   private grow(rows: number): void {
     if (rows * this.dimensions <= this.data.length) return;
     const next = new Float32Array(Math.max(rows, (this.data.length / this.dimensions) * 2) * this.dimensions);

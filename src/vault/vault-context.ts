@@ -329,21 +329,25 @@ export class VaultContext {
     for (const spaceId of behind) {
       const from = this.index.seq(spaceId);
       if (from < 0 && dirty) continue;
-      const changes = this.changesSince(session, spaceId, Math.max(from, 0));
+      const since = Math.max(from, 0);
+      const changes = this.changesSince(session, spaceId, since);
       if (dirty) for (const change of changes) this.stageIndex(spaceId, change);
-      else this.index.apply(spaceId, changes, head);
+      else {
+        if (from < 0) this.index.reserve(spaceId, this.db.prepare('SELECT count(*) FROM memories WHERE space_id = ?').pluck().get(spaceId) as number);
+        this.index.apply(spaceId, changes, head);
+      }
     }
   }
 
-  private changesSince(session: Session, spaceId: string, from: number): IndexChange[] {
-    const changes: IndexChange[] = [];
+  /** Streamed, so loading a large space never holds all its ciphertext rows at once. */
+  private *changesSince(session: Session, spaceId: string, from: number): Generator<IndexChange> {
     const rows = this.db
       .prepare(
         `SELECT v.*, m.space_id, m.created_at, m.change_seq FROM memories m
          JOIN memory_versions v ON v.memory_id = m.id AND v.version = m.version
          WHERE m.space_id = ? AND m.change_seq > ?`,
       )
-      .all(spaceId, from) as CurrentRow[];
+      .iterate(spaceId, from) as IterableIterator<CurrentRow>;
     for (const r of rows) {
       let f: PlainFields;
       try {
@@ -351,13 +355,12 @@ export class VaultContext {
       } catch (err) {
         if (!(err instanceof DecryptionError)) throw err;
         // A row that fails to authenticate stays out of search; reading it by id reports the integrity error.
-        changes.push({ remove: r.memory_id });
+        yield { remove: r.memory_id };
         continue;
       }
-      changes.push({ upsert: { ...decrypted(r, f), vector: this.searchableVector(r.embed_model, f.embedding) } });
+      yield { upsert: { ...decrypted(r, f), vector: this.searchableVector(r.embed_model, f.embedding) } };
     }
-    if (from > 0) for (const id of this.db.prepare('SELECT memory_id FROM purges WHERE change_seq > ?').pluck().all(from) as string[]) changes.push({ remove: id });
-    return changes;
+    if (from > 0) for (const id of this.db.prepare('SELECT memory_id FROM purges WHERE change_seq > ?').pluck().all(from) as string[]) yield { remove: id };
   }
 
   /** A stored vector is searched only when the current model (or a caller speaking for it) made it and it is usable. */

@@ -115,6 +115,16 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
     expect(index.vectorSearch(query, { spaceIds: ['space-a'], states: ['archived'] }, 1)[0]!.id).toBe(top.id);
   });
 
+  it('keyword search follows changes: a rewritten memory answers to its new words only, a removed one to none', () => {
+    const filter = { spaceIds: ['space-a'], states: ['active', 'archived'] };
+    const target = rows[5]!;
+    index.apply('space-a', [{ upsert: { ...target, content: 'a note about zeppelins', version: 2 } }], 2);
+    expect(index.keywordSearch('zeppelins', filter, 10).map((h) => h.id)).toEqual([target.id]);
+    expect(index.keywordSearch('"number 5"', filter, 10).map((h) => h.id)).not.toContain(target.id);
+    index.apply('space-a', [{ remove: target.id }], 3);
+    expect(index.keywordSearch('zeppelins', filter, 10)).toEqual([]);
+  });
+
   it('a space is searched only when the filter names it, and dropping it forgets it', () => {
     const other = Array.from({ length: 50 }, (_, i) => memory(i, 'space-b'));
     index.apply('space-b', other.map((upsert) => ({ upsert })), 1);
