@@ -10,6 +10,10 @@ export const LIMITS = {
   listLimit: 500,
   vectorDims: 4096,
   queryChars: 2000,
+  /** Memories in one request of the loopback API (`POST /v1/memories/batch`, `remember_many`). */
+  batchMemories: 1000,
+  /** Memories in one all-or-nothing bulk add (a `memvault import` file). */
+  bulkMemories: 100_000,
 } as const;
 
 /** fact, preference, episode, note, or a custom kind in the same lowercase slug form. */
@@ -80,6 +84,24 @@ export const addMemorySchema = z.strictObject({
   force: z.boolean().default(false),
 });
 export type AddMemoryInput = z.input<typeof addMemorySchema>;
+
+/** Many memories stored in one transaction: all of them, or none. */
+export const addMemoriesSchema = z.strictObject({ memories: z.array(addMemorySchema).min(1).max(LIMITS.bulkMemories) });
+/** The same, at most one request's worth (the loopback API). */
+export const addMemoriesRequestSchema = z.strictObject({ memories: z.array(addMemorySchema).min(1).max(LIMITS.batchMemories) });
+export type AddMemoriesInput = z.input<typeof addMemoriesSchema>;
+
+/**
+ * What a bulk add stored. `ids` follow the input order; a memory left out as near-identical to
+ * one already stored (or to an earlier one of the batch) has null there and is listed in
+ * `duplicates`, which callers without read permission never get (they are not checked).
+ */
+export const addMemoriesResultSchema = z.object({
+  added: z.number().int(),
+  ids: z.array(z.string().nullable()),
+  duplicates: z.array(z.object({ index: z.number().int(), existingId: z.string() })),
+});
+export type AddMemoriesResult = z.infer<typeof addMemoriesResultSchema>;
 
 export const updateMemorySchema = z.strictObject({
   id: memoryIdSchema,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { addMemorySchema, listMemoriesSchema, memoryIdSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
+import type { z } from 'zod';
+import { addMemoriesSchema, addMemorySchema, type AddMemoriesResult, listMemoriesSchema, memoryIdSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
 import type { IndexFilter, StoredMemory } from '../store/plain-index.js';
 import { VaultError, forbidden, notFound } from './errors.js';
 import { actorMay } from './policy.js';
@@ -24,6 +25,13 @@ const MIN_CANDIDATES = 50;
  * vector 0.409, hybrid at weight 1: 0.570, 0.5: 0.603, 0.25: 0.629, 0.15: 0.628.
  */
 const HYBRID_VECTOR_WEIGHT = 0.25;
+/** Texts embedded per call during a bulk add, and how often its store phase reports progress. */
+const EMBED_BATCH = 64;
+const STORE_PROGRESS_EVERY = 1000;
+/** Placeholder until a bulk add's embeddings arrive; never stored. */
+const EMPTY_VECTOR = new Float32Array(0);
+
+type ParsedAddMemory = z.output<typeof addMemorySchema>;
 
 /** One new row of `memory_versions`, before sealing. */
 interface NewVersion {
@@ -50,24 +58,83 @@ export class MemoryOps {
     return this.ctx.act(session, 'addMemory', (trail) => {
       this.ctx.syncIndex(session);
       // The duplicate check answers "something like this exists": only for callers who may read.
-      if (!input.force && actorMay(session.actor, 'memory.read')) this.refuseDuplicate(session, spaceId, input.content, vector);
-      const id = randomUUID();
-      const now = this.ctx.clock();
-      const seq = this.ctx.bumpChangeSeq();
-      this.ctx.db.prepare('INSERT INTO memories (id, space_id, version, created_at, change_seq) VALUES (?, ?, 1, ?, ?)').run(id, spaceId, now, seq);
-      const stored = this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId, memoryId: id, version: 1 }, now, {
-        kind: input.kind,
-        state: 'active',
-        importance: input.importance,
-        validFrom: ms(input.validFrom),
-        validUntil: ms(input.validUntil),
-        change: 'create',
-        model,
-        fields: { content: input.content, tags: dedupe(input.tags), metadata: JSON.stringify(input.metadata), source: session.label, embedding: vector },
-      });
-      trail.targets.push(id, spaceId);
+      if (!input.force && actorMay(session.actor, 'memory.read')) {
+        const existing = this.findDuplicate(spaceId, normalizeForDuplicates(input.content), vector);
+        if (existing)
+          throw new VaultError('duplicate', 'an identical or near-identical memory is already stored in this space (use force to store it anyway)', {
+            details: { existingId: existing },
+          });
+      }
+      const stored = this.create(session, spaceId, input, vector, model);
+      trail.targets.push(stored.id, spaceId);
       trail.details.kind = input.kind;
       return this.ctx.toMemory(stored);
+    });
+  }
+
+  /**
+   * Many memories in one transaction: every one is stored, or none (a failure rolls all back).
+   * Embeddings are computed first, in batches, outside the transaction; `onProgress` hears of
+   * both phases. Callers who may read get near-duplicates left out and listed, as `addMemory`
+   * would refuse them; an exact repeat within the batch counts too.
+   */
+  async addMemories(session: Session, raw: unknown, onProgress: (phase: 'embed' | 'store', done: number, total: number) => void = () => {}): Promise<AddMemoriesResult> {
+    this.ctx.authorize(session, 'addMemories', []);
+    const { memories } = parse(addMemoriesSchema, raw);
+    const spaceIds = memories.map((m) => this.ctx.spaceIdFor(session, m.space));
+    const vectors: Float32Array[] = memories.map((m) => (m.vector ? this.checkVector(m.vector) : EMPTY_VECTOR));
+    const toEmbed = memories.flatMap((m, i) => (m.vector ? [] : [i]));
+    onProgress('embed', 0, toEmbed.length);
+    for (let at = 0; at < toEmbed.length; at += EMBED_BATCH) {
+      const batch = toEmbed.slice(at, at + EMBED_BATCH);
+      const embedded = await this.ctx.embedder.embed(batch.map((i) => memories[i]!.content));
+      batch.forEach((i, j) => (vectors[i] = embedded[j]!));
+      onProgress('embed', Math.min(at + EMBED_BATCH, toEmbed.length), toEmbed.length);
+    }
+    return this.ctx.act(session, 'addMemories', (trail) => {
+      this.ctx.syncIndex(session);
+      const checks = actorMay(session.actor, 'memory.read');
+      const inBatch = new Map<string, string>();
+      const ids: (string | null)[] = [];
+      const duplicates: { index: number; existingId: string }[] = [];
+      memories.forEach((m, i) => {
+        const spaceId = spaceIds[i]!;
+        const key = `${spaceId}\n${normalizeForDuplicates(m.content)}`;
+        const existing = !m.force && checks ? (inBatch.get(key) ?? this.findDuplicate(spaceId, normalizeForDuplicates(m.content), vectors[i]!)) : undefined;
+        if (existing) {
+          ids.push(null);
+          duplicates.push({ index: i, existingId: existing });
+          return;
+        }
+        const stored = this.create(session, spaceId, m, vectors[i]!, m.vector ? `caller:${this.ctx.embedder.modelId}` : this.ctx.embedder.modelId);
+        inBatch.set(key, stored.id);
+        ids.push(stored.id);
+        if ((i + 1) % STORE_PROGRESS_EVERY === 0) onProgress('store', i + 1, memories.length);
+      });
+      const added = ids.length - duplicates.length;
+      this.ctx.chargeWrites(session, added);
+      onProgress('store', memories.length, memories.length);
+      trail.targets.push(...new Set(spaceIds));
+      trail.details = { count: memories.length, added, duplicates: duplicates.length };
+      return { added, ids, duplicates: checks ? duplicates : [] };
+    });
+  }
+
+  /** Inserts a new memory at version 1, inside the caller's transaction. */
+  private create(session: Session, spaceId: string, input: ParsedAddMemory, vector: Float32Array, model: string): StoredMemory {
+    const id = randomUUID();
+    const now = this.ctx.clock();
+    const seq = this.ctx.bumpChangeSeq();
+    this.ctx.db.prepare('INSERT INTO memories (id, space_id, version, created_at, change_seq) VALUES (?, ?, 1, ?, ?)').run(id, spaceId, now, seq);
+    return this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId, memoryId: id, version: 1 }, now, {
+      kind: input.kind,
+      state: 'active',
+      importance: input.importance,
+      validFrom: ms(input.validFrom),
+      validUntil: ms(input.validUntil),
+      change: 'create',
+      model,
+      fields: { content: input.content, tags: dedupe(input.tags), metadata: JSON.stringify(input.metadata), source: session.label, embedding: vector },
     });
   }
 
@@ -238,20 +305,14 @@ export class MemoryOps {
    * Near-identical means: the same words, or an embedding this close and nearly the same
    * characters. Embeddings alone call "topic 14" and "topic 21" the same thing.
    */
-  private refuseDuplicate(session: Session, spaceId: string, content: string, vector: Float32Array): void {
-    const normalized = normalizeForDuplicates(content);
-    const exact = this.ctx.index.findNormalized(spaceId, normalized);
-    const near = exact
-      ? undefined
-      : this.ctx.index
-          .vectorSearch(vector, { spaceIds: [spaceId], states: ['active', 'archived'] }, DUPLICATE_CANDIDATES)
-          .filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY)
-          .find((h) => trigramSimilarity(this.ctx.index.get(h.id)!.normalized, normalized) >= NEAR_DUPLICATE_TRIGRAMS);
-    const existing = exact ?? near?.id;
-    if (existing)
-      throw new VaultError('duplicate', 'an identical or near-identical memory is already stored in this space (use force to store it anyway)', {
-        details: { existingId: existing },
-      });
+  private findDuplicate(spaceId: string, normalized: string, vector: Float32Array): string | undefined {
+    return (
+      this.ctx.index.findNormalized(spaceId, normalized) ??
+      this.ctx.index
+        .vectorSearch(vector, { spaceIds: [spaceId], states: ['active', 'archived'] }, DUPLICATE_CANDIDATES)
+        .filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY)
+        .find((h) => trigramSimilarity(this.ctx.index.get(h.id)!.normalized, normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
+    );
   }
 
   /**

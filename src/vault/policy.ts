@@ -26,6 +26,7 @@ export const AGENT_GRANT_PERMISSION: Readonly<Record<AgentGrant, Permission>> = 
 /** Every service operation names the permission it needs here. */
 export const OPERATION_PERMISSION = {
   addMemory: 'memory.write',
+  addMemories: 'memory.write',
   getMemory: 'memory.read',
   listMemories: 'memory.read',
   searchMemories: 'memory.read',

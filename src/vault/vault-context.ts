@@ -233,7 +233,7 @@ export class VaultContext {
     const trail: AuditTrail = { targets: [], details: {} };
     try {
       return this.write(() => {
-        if (session.actor.type === 'agent' && WRITE_OPERATIONS.has(op)) this.chargeWrite(session.actor);
+        if (WRITE_OPERATIONS.has(op)) this.chargeWrites(session, 1);
         const result = work(trail);
         this.audit(session, op, trail, 'ok');
         return result;
@@ -247,18 +247,24 @@ export class VaultContext {
     }
   }
 
-  /** Counts one write against the agent's quota for the current UTC day, inside the write's transaction. */
-  private chargeWrite(actor: AgentActor): void {
+  /**
+   * Counts writes against an agent's quota for the current UTC day, inside the write's
+   * transaction; a batch that does not fit in what is left is refused whole. Profiles have no quota.
+   */
+  chargeWrites(session: Session, count: number): void {
+    const actor = session.actor;
+    if (actor.type !== 'agent') return;
     const now = this.clock();
     const day = new Date(now).toISOString().slice(0, 10);
     const used = (this.db.prepare('SELECT writes FROM agent_usage WHERE agent_id = ? AND day = ?').get(actor.id, day) as { writes: number } | undefined)?.writes ?? 0;
-    if (used >= actor.dailyWrites) {
+    if (used + count > actor.dailyWrites) {
       const retryAfterSeconds = Math.ceil((DAY_MS - (now % DAY_MS)) / 1000);
-      throw new VaultError('throttled', 'this agent has used its daily write quota', { retryAfterSeconds, details: { quota: actor.dailyWrites } });
+      const message = used >= actor.dailyWrites ? 'this agent has used its daily write quota' : `this agent has ${actor.dailyWrites - used} writes left today, fewer than the ${count} asked for`;
+      throw new VaultError('throttled', message, { retryAfterSeconds, details: { quota: actor.dailyWrites, remaining: Math.max(0, actor.dailyWrites - used) } });
     }
     this.db
-      .prepare('INSERT INTO agent_usage (agent_id, day, writes) VALUES (?, ?, 1) ON CONFLICT (agent_id, day) DO UPDATE SET writes = writes + 1')
-      .run(actor.id, day);
+      .prepare('INSERT INTO agent_usage (agent_id, day, writes) VALUES (?, ?, ?) ON CONFLICT (agent_id, day) DO UPDATE SET writes = writes + excluded.writes')
+      .run(actor.id, day, count);
   }
 
   /** A consistent read of the file and the index, without an audit event (callers audit). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
-import type { Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
+import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
 import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
 import { loadSodium } from '../crypto/sodium.js';
@@ -279,6 +279,11 @@ export interface CreatedVault {
 
   addMemory(session: Session, raw: unknown): Promise<Memory> {
     return this.memories.addMemory(session, raw);
+  }
+
+  /** Stores `{ memories: [...] }` in one transaction, all or none; progress of embedding, then storing. */
+  addMemories(session: Session, raw: unknown, onProgress?: (phase: 'embed' | 'store', done: number, total: number) => void): Promise<AddMemoriesResult> {
+    return this.memories.addMemories(session, raw, onProgress);
   }
 
   getMemory(session: Session, id: unknown): Memory {

@@ -9,7 +9,7 @@ import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../
  * operation, independently of src/vault/policy.ts.
  */
 const MEMORY_READ = ['getMemory', 'listMemories', 'searchMemories', 'memoryHistory'];
-const MEMORY_WRITE = ['addMemory', 'updateMemory'];
+const MEMORY_WRITE = ['addMemory', 'addMemories', 'updateMemory'];
 const MEMORY_DELETE = ['deleteMemory'];
 const SPACES = ['createSpace', 'grantSpace', 'revokeSpace', 'rekeySpaces'];
 const PROFILES = ['addProfile', 'changeRole', 'removeProfile'];
@@ -57,6 +57,7 @@ describe('role x operation matrix', () => {
       case 'searchMemories': return svc.searchMemories(s, { text: 'shared memory', mode: 'keyword' });
       case 'memoryHistory': return svc.memoryHistory(s, memoryId);
       case 'addMemory': return svc.addMemory(s, { content: `matrix addition ${unique}`, force: true });
+      case 'addMemories': return svc.addMemories(s, { memories: [{ content: `matrix bulk addition ${unique}`, force: true }] });
       case 'updateMemory': return svc.updateMemory(s, { id: memoryId, importance: 0.7 });
       case 'deleteMemory': return svc.deleteMemory(s, (await svc.addMemory(v.owner, { content: `to delete ${unique}`, force: true })).id);
       case 'purgeMemory': return svc.purgeMemory(s, (await svc.addMemory(v.owner, { content: `to purge ${unique}`, force: true })).id);
