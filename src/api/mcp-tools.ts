@@ -40,6 +40,33 @@ export function createMcpServer(service: VaultService, session: () => Session): 
   );
 
   server.registerTool(
+    'remember_many',
+    {
+      title: 'Remember many',
+      description:
+        `Store up to ${LIMITS.batchMemories} memories at once, all or none (use it to import notes or a conversation's facts). ` +
+        'Each item has the fields of `remember`. Near-duplicates of stored memories, or of an earlier item, are left out and listed.',
+      inputSchema: {
+        memories: z
+          .array(
+            z.strictObject({
+              content: contentSchema,
+              kind: kindSchema.optional(),
+              tags: tagsSchema.optional(),
+              space: spaceNameSchema.optional(),
+              importance: z.number().min(0).max(1).optional(),
+            }),
+          )
+          .min(1)
+          .max(LIMITS.batchMemories)
+          .describe('The memories to store, each as for `remember`'),
+      },
+      annotations: { destructiveHint: false, idempotentHint: false },
+    },
+    async (args) => run(async () => service.addMemories(session(), args)),
+  );
+
+  server.registerTool(
     'recall',
     {
       title: 'Recall',

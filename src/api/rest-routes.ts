@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { agentSelfSchema } from '../contract/agent.js';
 import {
+  addMemoriesRequestSchema,
+  addMemoriesResultSchema,
   addMemorySchema,
   kindSchema,
   LIMITS,
@@ -54,7 +56,7 @@ const spacesSchema = z.object({ items: z.array(z.object({ id: z.string(), name: 
  * REST under /v1. Each route validates its input against the contract schema, then hands the
  * caller's session and the input to one service method; the service validates again.
  */
-export function registerRestRoutes(app: FastifyInstance, service: VaultService): void {
+export function registerRestRoutes(app: FastifyInstance, service: VaultService, batchBodyBytes: number): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/health', { schema: { summary: 'Liveness check; the only route without a token', tags: ['meta'], response: { 200: z.object({ status: z.literal('ok'), api: z.literal('v1') }), ...ERRORS } } }, () => ({ status: 'ok' as const, api: 'v1' as const }));
@@ -74,6 +76,21 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService):
       const memory = await service.addMemory(sessionOf(req), req.body);
       return reply.code(201).header('location', `/v1/memories/${memory.id}`).send(memory);
     },
+  );
+
+  r.post(
+    '/v1/memories/batch',
+    {
+      bodyLimit: batchBodyBytes,
+      schema: {
+        summary: `Remember many: up to ${LIMITS.batchMemories} memories in one transaction, all stored or none; near-duplicates are left out and listed (callers with read permission)`,
+        tags: ['memories'],
+        security: BEARER,
+        body: addMemoriesRequestSchema,
+        response: { 201: addMemoriesResultSchema, ...ERRORS },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.addMemories(sessionOf(req), req.body)),
   );
 
   r.get('/v1/memories', { schema: { summary: 'List memories, newest first, with a cursor', tags: ['memories'], security: BEARER, querystring: listQuerySchema, response: { 200: memoryPageSchema, ...ERRORS } } }, (req) => {

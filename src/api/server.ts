@@ -18,6 +18,8 @@ import { answerClientError } from './client-errors.js';
 export interface ServerLimits {
   /** Largest accepted request body; larger ones get 413 and the connection is closed. */
   bodyBytes: number;
+  /** The same for `POST /v1/memories/batch` (up to 1,000 memories with their vectors). */
+  batchBodyBytes: number;
   /** Time allowed to send all request headers (slow-header clients are cut off). */
   headersTimeoutMs: number;
   /** Time allowed for a whole request. */
@@ -28,7 +30,7 @@ export interface ServerLimits {
   authFailuresPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 256 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000, authFailuresPerMinute: 10 };
+export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 256 * 1024, batchBodyBytes: 16 * 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000, authFailuresPerMinute: 10 };
 
 export interface ServerOptions {
   service: VaultService;
@@ -143,7 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 
 
-  registerRestRoutes(app, service);
+  registerRestRoutes(app, service, limits.batchBodyBytes);
   registerMcpRoute(app, service, SECURITY_HEADERS);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

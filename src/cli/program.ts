@@ -5,6 +5,7 @@ import { SEARCH_MODES, MEMORY_STATES, type MemoryFilter } from '../contract/memo
 import { ROLES } from '../contract/roles.js';
 import { VaultService } from '../vault/index.js';
 import { registerAgentCommands } from './agent-commands.js';
+import { registerImportCommand } from './import-command.js';
 import { collect, int, json, num } from './args.js';
 import { runDoctor } from './doctor.js';
 import { registerServerCommands } from './server-commands.js';
@@ -406,6 +407,7 @@ export function buildProgram(): Command {
       if (!report.ok) process.exitCode = 1;
     });
 
+  registerImportCommand(program, g);
   registerAgentCommands(program, g);
   registerServerCommands(program, g);
   return program;

@@ -37,7 +37,7 @@ describe('MCP with the official SDK client', () => {
     const client = await connected(httpTransport(token));
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((x) => x.name).sort()).toEqual(['forget', 'get', 'list_spaces', 'recall', 'remember', 'update']);
+      expect(tools.map((x) => x.name).sort()).toEqual(['forget', 'get', 'list_spaces', 'recall', 'remember', 'remember_many', 'update']);
       for (const tool of tools) {
         expect(tool.description!.length, tool.name).toBeGreaterThan(30);
         expect(tool.inputSchema.type).toBe('object');
