@@ -5,11 +5,26 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VaultService } from '../src/vault/vault-service.js';
 import { HashEmbedder } from '../test/support/hash-embedder.js';
 import { seededRandom } from '../test/support/random.js';
+
+// Unlock is measured in a fresh process of its own, so its RSS growth is the index alone and not
+// what the bulk load left behind; it prints one JSON line.
+const child = process.env.SCALE_UNLOCK_CHILD;
+if (child) {
+  const svc = await VaultService.open(join(child, 'vault.db'), { kdf: 'insecure-test-only', stateDir: join(child, 'state'), embedder: new HashEmbedder('bench-hash-512', 512) });
+  const rss = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const s = await svc.unlock('bench', 'bench-password');
+  await svc.searchMemories(s, { text: 'alpha', mode: 'keyword', k: 10 });
+  console.log(JSON.stringify({ unlockMs: performance.now() - t0, rssGrowth: process.memoryUsage().rss - rss }));
+  svc.close();
+  process.exit(0);
+}
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const DIMS = 512;
@@ -41,18 +56,28 @@ const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[M
 const results: [string, string, string, string][] = [];
 const row = (what: string, baseline: string, value: string, ratio: string) => results.push([what, baseline, value, ratio]);
 
-/** Read bandwidth of this machine: memcmp of two equal buffers reads both in full, natively. */
+/**
+ * Read bandwidth of this machine: the best of two native full reads of a buffer the size of
+ * the vectors (memchr for a byte it lacks; memcmp of two equal buffers, which reads both).
+ * They differ by run, so the faster one sets the floor: the ratio errs against Memvault.
+ */
 function readBandwidth(): number {
   const bytes = N * DIMS * 4;
   const a = Buffer.alloc(bytes, 1);
   const b = Buffer.alloc(bytes, 1);
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const start = performance.now();
-    a.compare(b);
-    times.push(ms(start));
-  }
-  return (2 * bytes) / (pct(times, 0.5) / 1000);
+  const median = (read: () => void, bytesRead: number): number => {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const start = performance.now();
+      read();
+      times.push(ms(start));
+    }
+    return bytesRead / (pct(times, 0.5) / 1000);
+  };
+  return Math.max(
+    median(() => a.indexOf(2), bytes),
+    median(() => a.compare(b), 2 * bytes),
+  );
 }
 
 /** Exact top k by cosine in plain JavaScript: the answer recall is measured against. */
@@ -106,14 +131,12 @@ const ids = added.map((id) => id!);
 row(`bulk add ${N} (one addMemories)`, `plain SQLite + FTS5, one transaction: ${plainBulkMs.toFixed(0)} ms`, `${bulkMs.toFixed(0)} ms`, `${(plainBulkMs / bulkMs).toFixed(2)}x speed`);
 
 service.lock(session);
-const rssBefore = process.memoryUsage().rss;
-start = performance.now();
+const measured = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], { env: { ...process.env, SCALE_UNLOCK_CHILD: dir }, encoding: 'utf8' });
+if (measured.status !== 0) throw new Error(`unlock measurement failed: ${measured.stderr}`);
+const { unlockMs, rssGrowth } = JSON.parse(measured.stdout.trim().split('\n').at(-1)!) as { unlockMs: number; rssGrowth: number };
+row(`unlock -> first search ready, ${N} (fresh process)`, 'target 2 s at 100k', `${unlockMs.toFixed(0)} ms`, '-');
+row('RSS growth after unlock (fresh process)', `raw vectors + text ${(payloadBytes / 2 ** 20).toFixed(0)} MiB`, `${(rssGrowth / 2 ** 20).toFixed(0)} MiB`, `${(rssGrowth / payloadBytes).toFixed(2)}x`);
 session = await service.unlock('bench', 'bench-password');
-await service.searchMemories(session, { vector: Array.from(queries[0]!), mode: 'vector', k: 10 });
-const unlockMs = ms(start);
-const rssGrowth = process.memoryUsage().rss - rssBefore;
-row(`unlock -> first search ready, ${N}`, 'target 2 s at 100k', `${unlockMs.toFixed(0)} ms`, '-');
-row('RSS growth after unlock', `raw vectors + text ${(payloadBytes / 2 ** 20).toFixed(0)} MiB`, `${(rssGrowth / 2 ** 20).toFixed(0)} MiB`, `${(rssGrowth / payloadBytes).toFixed(2)}x`);
 
 const bandwidth = readBandwidth();
 const floorMs = ((N * DIMS * 4) / bandwidth) * 1000;
@@ -127,7 +150,7 @@ for (const q of queries) {
   recallHits += hits.filter((h) => want.has(h.memory.id)).length;
 }
 const p50 = pct(vectorTimes, 0.5);
-row('read bandwidth (memcmp)', '-', `${(bandwidth / 1e9).toFixed(1)} GB/s`, '-');
+row('read bandwidth (best of memchr, memcmp)', '-', `${(bandwidth / 1e9).toFixed(1)} GB/s`, '-');
 row('vector search k=10 p50', `floor ${floorMs.toFixed(2)} ms (bytes / bandwidth)`, `${p50.toFixed(2)} ms`, `${(p50 / floorMs).toFixed(2)}x`);
 row('vector search recall@10', 'exact JS scan', (recallHits / (QUERIES * 10)).toFixed(3), '-');
 
