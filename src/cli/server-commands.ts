@@ -3,8 +3,6 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { defaultConnectionFile } from '../api/connection-file.js';
 import { closedToOthers, ownedByMe } from '../api/file-access.js';
 import { DEFAULT_PORT } from '../api/loopback.js';
-import { serveMcpOverStdio } from '../api/mcp-stdio.js';
-import { startServer } from '../api/server.js';
 import { VaultError } from '../vault/index.js';
 import { openVault, vaultPath, type GlobalOptions } from './context.js';
 
@@ -54,6 +52,8 @@ export function registerServerCommands(program: Command, g: () => GlobalOptions)
       const service = await openVault(g());
       const connectionFile = o.connectionFile ?? defaultConnectionFile(path);
       try {
+        // The HTTP stack (Fastify, the MCP SDK) is loaded only by the commands that serve: ~0.3 s of every other start.
+        const { startServer } = await import('../api/server.js');
         const server = await startServer({ service, host: o.host, port: o.port, connectionFile });
         // One line, so a supervisor can read it before the server's lifetime ends.
         if (g().json) process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, pid: process.pid, connectionFile })}\n`);
@@ -73,6 +73,7 @@ export function registerServerCommands(program: Command, g: () => GlobalOptions)
       const token = agentToken(o.tokenFile);
       const service = await openVault(g());
       try {
+        const { serveMcpOverStdio } = await import('../api/mcp-stdio.js');
         await serveMcpOverStdio(service, token);
       } finally {
         service.close();
