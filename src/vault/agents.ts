@@ -223,10 +223,7 @@ export class AgentOps {
     session.keySeq = keySeq;
     this.ctx.sessions.add(session);
     this.agentSessions.set(row.id, session);
-    this.ctx.write(() => {
-      this.ctx.syncIndex(session);
-      this.ctx.audit(session, 'startAgentSession', { targets: [row.id], details: {} }, 'ok');
-    });
+    this.ctx.write(() => this.ctx.audit(session, 'startAgentSession', { targets: [row.id], details: {} }, 'ok'));
     return session;
   }
 

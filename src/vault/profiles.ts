@@ -102,7 +102,9 @@ export class ProfileOps {
    * Opens the profile's keys and registers its own signing key (certified by the vault key
    * when this profile holds it; otherwise at the next owner or admin unlock). Owners and
    * admins also certify any keys still waiting, then sign the head: the guard verifies the
-   * chain first, so a tampered log is never sealed by an unlock.
+   * chain first, so a tampered log is never sealed by an unlock. The profile's spaces are
+   * indexed by the first operation that searches or lists them, so reading one memory by id
+   * right after unlock (a CLI `get`) decrypts only that memory.
    */
   private startSession(row: ProfileRow, keyPair: BoxKeyPair): Session {
     const keySeq = this.ctx.keySeq();
@@ -122,7 +124,6 @@ export class ProfileOps {
       const vault = vaultKey ? { id: VAULT_SIGNER, secretKey: vaultKey } : null;
       registerSigner(this.ctx.db, this.ctx.vaultId, profileSigner(row.id), own.publicKey, vault, this.ctx.clock());
       if (vault) certifyPending(this.ctx.db, this.ctx.vaultId, vault);
-      this.ctx.syncIndex(session);
       this.ctx.appendEvent({ actorType: 'profile', actorId: row.name, action: 'unlock', targets: [row.id], outcome: 'ok', details: {} });
       this.ctx.guard.sign(session.signer, true);
     });
