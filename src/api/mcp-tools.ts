@@ -5,7 +5,7 @@ import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceN
 import type { Session, VaultService } from '../vault/index.js';
 import { toProblem } from './problem.js';
 
-export const MCP_SERVER_INFO = { name: 'memvault', version: '0.1.0' } as const;
+export const MCP_SERVER_INFO = { name: 'memvault', version: '0.3.0' } as const;
 
 /**
  * The MCP face of the vault for one agent. `session` is asked for at every tool call, so a

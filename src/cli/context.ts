@@ -38,22 +38,22 @@ export async function withSession<T>(
   try {
     const password = await source.password('MEMVAULT_PASSWORD', `Password for ${g.profile ?? 'the owner'}: `);
     const session = await service.unlock(g.profile ?? service.ownerName(), password);
-    await reindexIfStale(service, session);
+    await upkeep(service, session, g.json === true);
     return await work(service, session, source);
   } finally {
     service.close();
   }
 }
 
-async function reindexIfStale(service: VaultService, session: Session): Promise<void> {
-  const status = service.indexStatus(session);
-  if (status.stale === 0) return;
-  if (!status.mayReindex) {
-    process.stderr.write(`memvault: ${status.stale} memories have vectors from an older model; an owner or admin should run \`memvault reindex\`\n`);
-    return;
-  }
-  process.stderr.write(`memvault: the embedding model changed; re-embedding ${status.stale} memories\n`);
-  await service.reindex(session, progressPrinter('reindex'));
+const UPKEEP_LABELS = { reseal: 'upgrading stored memories to the current format', reindex: 're-embedding for the current model' } as const;
+
+async function upkeep(service: VaultService, session: Session, json: boolean): Promise<void> {
+  const printers = { reseal: progressPrinter(UPKEEP_LABELS.reseal), reindex: progressPrinter(UPKEEP_LABELS.reindex) };
+  const report = await service.upkeep(session, json ? undefined : (phase, done, total) => printers[phase](done, total));
+  if (report.resealLeft > 0)
+    process.stderr.write(`memvault: ${report.resealLeft} stored versions need re-encrypting (older format or retired key); an owner or admin should run \`memvault space rekey\`\n`);
+  if (report.reindexLeft > 0)
+    process.stderr.write(`memvault: ${report.reindexLeft} memories have vectors from an older model; an owner or admin should run \`memvault reindex\`\n`);
 }
 
 /**

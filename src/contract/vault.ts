@@ -54,6 +54,14 @@ export interface VaultStats {
   auditEvents: number;
 }
 
+/** What the upkeep after an unlock did, and what it left for an owner or admin. */
+export interface UpkeepReport {
+  resealed: number;
+  reindexed: number;
+  resealLeft: number;
+  reindexLeft: number;
+}
+
 export interface IndexStatus {
   modelId: string;
   stale: number;

@@ -185,4 +185,41 @@ export const MIGRATIONS: readonly string[] = [
   -- in its own transaction, and one without a signature is reported as written outside Memvault.
   INSERT OR IGNORE INTO meta (key, value) SELECT 'legacy_unsigned_through', coalesce(max(seq), 0) FROM audit_events;
   `,
+  `
+  -- A version is sealed as one record (one AEAD call instead of five). The per-field columns
+  -- stay for versions written before this upgrade; rekeySpaces re-seals them as records, and
+  -- exactly one of the two shapes is present in every row.
+  CREATE TABLE memory_versions_v5 (
+    memory_id TEXT NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('active','archived','deleted')),
+    importance REAL NOT NULL,
+    valid_from INTEGER,
+    valid_until INTEGER,
+    changed_at INTEGER NOT NULL,
+    changed_by TEXT NOT NULL,
+    change TEXT NOT NULL,
+    embed_model TEXT,
+    key_epoch INTEGER NOT NULL DEFAULT 0,
+    record BLOB,
+    content BLOB,
+    tags BLOB,
+    metadata BLOB,
+    source BLOB,
+    embedding BLOB,
+    PRIMARY KEY (memory_id, version),
+    CHECK (CASE WHEN record IS NULL
+             THEN content IS NOT NULL AND tags IS NOT NULL AND metadata IS NOT NULL AND source IS NOT NULL
+             ELSE content IS NULL AND tags IS NULL AND metadata IS NULL AND source IS NULL AND embedding IS NULL END)
+  ) STRICT;
+  INSERT INTO memory_versions_v5 (memory_id, version, kind, state, importance, valid_from, valid_until, changed_at, changed_by,
+      change, embed_model, key_epoch, content, tags, metadata, source, embedding)
+    SELECT memory_id, version, kind, state, importance, valid_from, valid_until, changed_at, changed_by,
+      change, embed_model, key_epoch, content, tags, metadata, source, embedding FROM memory_versions;
+  DROP TABLE memory_versions;
+  ALTER TABLE memory_versions_v5 RENAME TO memory_versions;
+  CREATE INDEX versions_epoch ON memory_versions(key_epoch);
+  CREATE INDEX versions_per_field ON memory_versions(memory_id) WHERE record IS NULL;
+  `,
 ];

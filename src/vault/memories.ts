@@ -5,7 +5,7 @@ import type { IndexFilter, StoredMemory } from '../store/plain-index.js';
 import { VaultError, forbidden, notFound } from './errors.js';
 import { actorMay } from './policy.js';
 import type { Session } from './session.js';
-import { sealFields, type PlainFields, type RecordPlace } from './records.js';
+import { sealRecord, type PlainFields, type RecordPlace } from './records.js';
 import { parseVector } from './vectors.js';
 import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion, trigramSimilarity } from './text.js';
 import { parse } from './validate.js';
@@ -321,16 +321,15 @@ export class MemoryOps {
    */
   private insertVersion(session: Session, place: RecordPlace, createdAt: number, v: NewVersion): StoredMemory {
     const { epoch, key } = session.keys.current(place.spaceId);
-    const sealed = sealFields(key, place, v.fields);
     const changedAt = this.ctx.clock();
     this.ctx.db
       .prepare(
         `INSERT INTO memory_versions (memory_id, version, kind, state, importance, valid_from, valid_until, changed_at,
-           changed_by, change, embed_model, content, tags, metadata, source, embedding, key_epoch)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           changed_by, change, embed_model, key_epoch, record)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(place.memoryId, place.version, v.kind, v.state, v.importance, v.validFrom, v.validUntil, changedAt, session.label, v.change,
-        v.fields.embedding ? v.model : null, sealed.content, sealed.tags, sealed.metadata, sealed.source, sealed.embedding, epoch);
+        v.fields.embedding ? v.model : null, epoch, sealRecord(key, place, v.fields));
     const stored: StoredMemory = {
       id: place.memoryId,
       spaceId: place.spaceId,

@@ -1,8 +1,7 @@
 import type { IndexStatus } from '../contract/vault.js';
 import { OPERATION_PERMISSION, actorMay } from './policy.js';
 import type { Session } from './session.js';
-import { sealEmbedding } from './records.js';
-
+import { sealRecord } from './records.js';
 import type { CurrentRow } from './rows.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -30,11 +29,15 @@ export class ReindexOps {
       const plain = batch.map((r) => this.ctx.openOrFail(session, r.space_id, r));
       const vectors = await this.ctx.embedder.embed(plain.map((p) => p.content));
       this.ctx.act(session, 'reindex', (trail) => {
-        const update = this.ctx.db.prepare('UPDATE memory_versions SET embedding = ?, embed_model = ? WHERE memory_id = ? AND version = ?');
+        const update = this.ctx.db.prepare(
+          `UPDATE memory_versions SET record = ?, embed_model = ?, content = NULL, tags = NULL, metadata = NULL, source = NULL, embedding = NULL
+           WHERE memory_id = ? AND version = ?`,
+        );
         const touch = this.ctx.db.prepare('UPDATE memories SET change_seq = ? WHERE id = ? AND version = ?');
         batch.forEach((r, j) => {
-          // Sealed under the epoch the rest of the version uses (opened above), so re-keying moves them together.
-          update.run(sealEmbedding(session.keys.key(r.space_id, r.key_epoch)!, this.ctx.placeOf(r), vectors[j]!), this.ctx.embedder.modelId, r.memory_id, r.version);
+          // Sealed again under the epoch it was opened with (above), so re-keying still finds it by its epoch.
+          const record = sealRecord(session.keys.key(r.space_id, r.key_epoch)!, this.ctx.placeOf(r), { ...plain[j]!, embedding: vectors[j]! });
+          update.run(record, this.ctx.embedder.modelId, r.memory_id, r.version);
           touch.run(this.ctx.bumpChangeSeq(), r.memory_id, r.version);
         });
         this.ctx.syncIndex(session);

@@ -5,7 +5,7 @@ import type { Role } from '../contract/roles.js';
 import { roleMay, AGENT_GRANT_PERMISSION } from './policy.js';
 import { VaultError } from './errors.js';
 import type { Session } from './session.js';
-import { openFields, sealFields } from './records.js';
+import { openRecord, sealRecord } from './records.js';
 import { spaceRef } from './keyring.js';
 import { sealedOf, type AuditTrail, type VersionRow } from './rows.js';
 import type { VaultContext } from './vault-context.js';
@@ -113,16 +113,13 @@ export class KeyRotation {
     this.ctx.db.prepare('DELETE FROM agent_keys WHERE agent_id = ?').run(agentId);
   }
 
-  /** Versions sealed under an older epoch than their space's current one, in the session's spaces. */
+  /**
+   * Versions in the session's spaces that `rekey` has left: sealed under an older epoch than
+   * their space's current one, or still in the per-field format of releases 0.1 and 0.2.
+   */
   pending(session: Session): number {
-    return (
-      this.ctx.db
-        .prepare(
-          `SELECT count(*) AS n FROM memory_versions v JOIN memories m ON m.id = v.memory_id JOIN spaces s ON s.id = m.space_id
-           WHERE v.key_epoch < s.key_epoch AND m.space_id IN (SELECT value FROM json_each(?))`,
-        )
-        .get(JSON.stringify(session.keys.spaceIds())) as { n: number }
-    ).n;
+    const count = this.ctx.db.prepare(`SELECT count(*) FROM memory_versions v JOIN memories m ON m.id = v.memory_id WHERE ${RESEAL}`).pluck();
+    return session.keys.spaceIds().reduce((n, spaceId) => n + (count.get(spaceId, spaceId) as number), 0);
   }
 
   /**
@@ -140,21 +137,18 @@ export class KeyRotation {
           trail.targets.push(spaceId);
           const current = session.keys.current(spaceId);
           const rows = this.ctx.db
-            .prepare(
-              `SELECT v.* FROM memory_versions v JOIN memories m ON m.id = v.memory_id
-               WHERE m.space_id = ? AND v.key_epoch < ? LIMIT ${REKEY_BATCH}`,
-            )
-            .all(spaceId, current.epoch) as VersionRow[];
+            .prepare(`SELECT v.* FROM memory_versions v JOIN memories m ON m.id = v.memory_id WHERE ${RESEAL} LIMIT ${REKEY_BATCH}`)
+            .all(spaceId, spaceId) as VersionRow[];
           const update = this.ctx.db.prepare(
-            'UPDATE memory_versions SET content = ?, tags = ?, metadata = ?, source = ?, embedding = ?, key_epoch = ? WHERE memory_id = ? AND version = ?',
+            `UPDATE memory_versions SET record = ?, key_epoch = ?, content = NULL, tags = NULL, metadata = NULL, source = NULL, embedding = NULL
+             WHERE memory_id = ? AND version = ?`,
           );
           for (const r of rows) {
             const place = { vaultId: this.ctx.vaultId, spaceId, memoryId: r.memory_id, version: r.version };
             const oldKey = session.keys.key(spaceId, r.key_epoch);
-            const plain = oldKey ? openFieldsOrNull(oldKey, place, r) : null;
+            const plain = oldKey ? openOrNull(oldKey, place, r) : null;
             if (!plain) throw new VaultError('integrity', 'a stored version could not be opened with the key of its epoch; re-keying stopped', { details: { memoryId: r.memory_id } });
-            const s = sealFields(current.key, place, plain);
-            update.run(s.content, s.tags, s.metadata, s.source, s.embedding, current.epoch, r.memory_id, r.version);
+            update.run(sealRecord(current.key, place, plain), current.epoch, r.memory_id, r.version);
           }
           if (rows.length < REKEY_BATCH) this.retireOldEpochs(spaceId, current.epoch);
           trail.details = { count: rows.length, epoch: current.epoch };
@@ -175,10 +169,17 @@ export class KeyRotation {
   }
 }
 
+/**
+ * The versions of one space (bound twice) that `rekey` seals again. Selected by row id so each
+ * half of the union answers from its own index (the epoch's, and the partial one of per-field rows).
+ */
+const RESEAL = `v.rowid IN (SELECT rowid FROM memory_versions WHERE key_epoch < (SELECT key_epoch FROM spaces WHERE id = ?)
+  UNION ALL SELECT rowid FROM memory_versions WHERE record IS NULL) AND m.space_id = ?`;
+
 /** A version that cannot be opened with the key its epoch names stops re-keying rather than being lost. */
-function openFieldsOrNull(key: Uint8Array, place: Parameters<typeof openFields>[1], row: VersionRow): ReturnType<typeof openFields> | null {
+function openOrNull(key: Uint8Array, place: Parameters<typeof openRecord>[1], row: VersionRow): ReturnType<typeof openRecord> | null {
   try {
-    return openFields(key, place, sealedOf(row));
+    return openRecord(key, place, sealedOf(row));
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@ import type { StoredMemory } from '../store/plain-index.js';
 import type { AuditDetails } from '../audit/mask.js';
 import { forbidden, invalid } from './errors.js';
 import type { AgentActor, ProfileActor, Session } from './session.js';
-import type { PlainFields, SealedFields } from './records.js';
+import type { PlainFields, SealedColumns } from './records.js';
 import { normalizeForDuplicates } from './text.js';
 
 /** Rows as SQLite returns them, and the small conversions every part of the vault service shares. */
@@ -37,12 +37,13 @@ export interface VersionRow {
   changed_by: string;
   change: MemoryVersion['change'];
   embed_model: string | null;
-  content: Buffer;
-  tags: Buffer;
-  metadata: Buffer;
-  source: Buffer;
-  embedding: Buffer | null;
   key_epoch: number;
+  record: Buffer | null;
+  content: Buffer | null;
+  tags: Buffer | null;
+  metadata: Buffer | null;
+  source: Buffer | null;
+  embedding: Buffer | null;
 }
 
 export interface CurrentRow extends VersionRow {
@@ -121,8 +122,8 @@ export function decrypted(r: CurrentRow, f: PlainFields): StoredMemory {
   };
 }
 
-export function sealedOf(r: VersionRow): SealedFields {
-  return { content: r.content, tags: r.tags, metadata: r.metadata, source: r.source, embedding: r.embedding };
+export function sealedOf(r: VersionRow): SealedColumns {
+  return { record: r.record, content: r.content, tags: r.tags, metadata: r.metadata, source: r.source, embedding: r.embedding };
 }
 
 export function dedupe(tags: string[]): string[] {

@@ -16,7 +16,7 @@ import { loadAgentKeys, loadProfileKeys } from './keyring.js';
 import type { Session, AgentActor } from './session.js';
 import { RateMeter, type RateState } from './rate-meter.js';
 import { RefusalBudget, type RefusalSummary } from './refusal-budget.js';
-import { openFields, type PlainFields, type RecordPlace } from './records.js';
+import { openRecord, type PlainFields, type RecordPlace } from './records.js';
 import { usableVector } from './vectors.js';
 import { type ProfileRow, type VersionRow, type CurrentRow, type AgentRow, type AuditTrail, DAY_MS, iso, readMeta, decrypted, sealedOf, agentRefusal } from './rows.js';
 
@@ -382,7 +382,7 @@ export class VaultContext {
   openVersion(session: Session, spaceId: string, row: VersionRow): PlainFields {
     const key = session.keys.key(spaceId, row.key_epoch);
     if (!key) throw new DecryptionError();
-    return openFields(key, { vaultId: this.vaultId, spaceId, memoryId: row.memory_id, version: row.version }, sealedOf(row));
+    return openRecord(key, { vaultId: this.vaultId, spaceId, memoryId: row.memory_id, version: row.version }, sealedOf(row));
   }
 
   private openRow(session: Session, r: CurrentRow): PlainFields {

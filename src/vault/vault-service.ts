@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
-import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
+import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { deriveKey, newKdfParams, type KdfPreset } from '../crypto/kdf.js';
@@ -27,6 +27,7 @@ import { ReindexOps } from './reindex.js';
 import { SpaceOps } from './spaces.js';
 import { VaultContext } from './vault-context.js';
 import { KeyRotation } from './rotation.js';
+import { Upkeep, type UpkeepPhase } from './upkeep.js';
 import { SIGNING_REF, spaceRef } from './keyring.js';
 import { DEFAULT_SPACE, readMeta } from './rows.js';
 
@@ -66,11 +67,13 @@ export interface CreatedVault {
   private readonly profiles: ProfileOps;
   private readonly agents: AgentOps;
   private readonly rotation: KeyRotation;
+  private readonly upkeeping: Upkeep;
 
   private constructor(private readonly ctx: VaultContext) {
     this.rotation = new KeyRotation(ctx);
     this.memories = new MemoryOps(ctx);
     this.reindexing = new ReindexOps(ctx);
+    this.upkeeping = new Upkeep(ctx, this.rotation, this.reindexing);
     this.spaces = new SpaceOps(ctx, this.rotation);
     this.profiles = new ProfileOps(ctx, this.rotation);
     this.agents = new AgentOps(ctx, this.rotation);
@@ -352,6 +355,11 @@ export interface CreatedVault {
   rekeySpaces(session: Session, onProgress: (done: number, total: number) => void = () => {}): { rekeyed: number } {
     this.ctx.authorize(session, 'rekeySpaces', []);
     return this.rotation.rekey(session, onProgress);
+  }
+
+  /** Run by every front door after an unlock: re-seals old versions, re-embeds stale vectors, as far as this profile may. */
+  upkeep(session: Session, onProgress: (phase: UpkeepPhase, done: number, total: number) => void = () => {}): Promise<UpkeepReport> {
+    return this.upkeeping.run(session, onProgress);
   }
 
   // ---------------------------------------------------------------- profiles: unlock, recovery, management

@@ -32,7 +32,7 @@ describe('a vault written by release 0.1.0', () => {
   it('migrates to the current schema and keeps every key at epoch 0', () => {
     const db = new Database(join(dir, 'vault.db'), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(5);
       expect(db.prepare('SELECT DISTINCT key_epoch FROM memory_versions').all()).toEqual([{ key_epoch: 0 }]);
       expect(db.prepare("SELECT DISTINCT signer FROM audit_checkpoints").all()).toEqual([{ signer: 'vault' }]);
     } finally {
@@ -84,8 +84,9 @@ describe('a vault written by release 0.1.0', () => {
     const owner = await service.unlock('olivia', facts.ownerPassword);
     service.revokeSpace(owner, 'work', 'eddie');
     expect(service.rekeyStatus(owner).pending).toBeGreaterThan(0);
-    // Two versions of the build note, the forgotten note and its tombstone, the agent's note.
-    expect(service.rekeySpaces(owner).rekeyed).toBe(5);
+    // In work: two versions of the build note, the forgotten note and its tombstone, the agent's
+    // note; in default, the pets fact, which is only in the per-field format.
+    expect(service.rekeySpaces(owner).rekeyed).toBe(6);
     expect(service.rekeyStatus(owner).pending).toBe(0);
     expect(service.getMemory(owner, facts.memories.build).content).toBe('The build uses pnpm workspaces and turbo');
     // Its keys were wrapped under its token, so they could not be sealed to the new key: it must be rotated.

@@ -2,10 +2,11 @@ import { createHash, hkdfSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkpointMessage, eventHash } from '../../src/audit/chain.js';
 import { agentSigner, certificateMessage } from '../../src/audit/signers.js';
-import { associatedData } from '../../src/crypto/aead.js';
+import { DecryptionError, associatedData } from '../../src/crypto/aead.js';
 import { parseAgentToken, tokenBoxKeyPair, tokenSigningKeyPair, tokenVerifier } from '../../src/crypto/agent-token.js';
 import { profileSigningKeyPair, sign, verifySignature } from '../../src/crypto/keys.js';
 import { loadSodium } from '../../src/crypto/sodium.js';
+import { openRecord, packRecord } from '../../src/vault/records.js';
 
 /**
  * Named known-answer vectors for the formats in docs/formats.md. A change to any of these
@@ -24,6 +25,27 @@ describe('known-answer vectors', () => {
     expect(hex(associatedData('memvault-field-v1', 'v', 's', 'm', 'content', 1))).toBe(
       '000000116d656d7661756c742d6669656c642d763100000001760000000173000000016d00000007636f6e74656e740000000131',
     );
+  });
+
+  const RECORD_FIELDS = { content: 'Tom is a cat', tags: ['pets'], metadata: '{"a":1}', source: 'profile:o', embedding: new Float32Array([1, -0.5]) };
+  /** Sealed with key 00…1f and nonce 24…24 at vault v, space s, memory m, version 1. */
+  const SEALED_RECORD =
+    '242424242424242424242424242424242424242424242424abc5587691aded5b74429248037486a6bf9a2adde70982a9b28e668631ba97561dfb30a81855867b96042ab397f62f2ac471b1a53d0bcd8e7d8aadcc84e3b25c7a201b7ea1e0773a01b5f01a256873e3';
+  const recordColumns = (hexText: string) => ({ record: Buffer.from(hexText, 'hex'), content: null, tags: null, metadata: null, source: null, embedding: null });
+
+  it('record-plaintext: length-prefixed embedding, content, tags, metadata, source', () => {
+    expect(hex(packRecord(RECORD_FIELDS))).toBe(
+      '000000080000803f000000bf0000000c546f6d206973206120636174000000085b2270657473225d000000077b2261223a317d0000000970726f66696c653a6f',
+    );
+  });
+
+  it('record-ad: the record is bound to vault, space, memory and version', () => {
+    expect(hex(associatedData('memvault-record-v2', 'v', 's', 'm', 1))).toBe('000000126d656d7661756c742d7265636f72642d763200000001760000000173000000016d0000000131');
+  });
+
+  it('record-open: a pinned sealed record opens to its fields, and not at another place', () => {
+    expect(openRecord(SECRET, { vaultId: 'v', spaceId: 's', memoryId: 'm', version: 1 }, recordColumns(SEALED_RECORD))).toEqual(RECORD_FIELDS);
+    expect(() => openRecord(SECRET, { vaultId: 'v', spaceId: 's', memoryId: 'm', version: 2 }, recordColumns(SEALED_RECORD))).toThrow(DecryptionError);
   });
 
   it('event-hash: SHA-256 of the previous hash and the JSON array of the row', () => {

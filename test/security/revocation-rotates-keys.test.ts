@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Memory } from '../../src/contract/memory.js';
 import { DecryptionError, associatedData, open } from '../../src/crypto/aead.js';
 import { openSealed, type BoxKeyPair } from '../../src/crypto/keys.js';
+import { unpackRecord } from '../../src/vault/records.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { expectCode } from '../support/vault.js';
 import type { Session } from '../../src/vault/session.js';
@@ -34,10 +35,10 @@ describe('item 7: revocation rotates the space key', () => {
     }
   }
 
-  /** Opens a version's content the way records.ts seals it, with a raw space key. */
+  /** Opens a version's content the way docs/formats.md describes a record, with a raw space key. */
   function openContent(key: Uint8Array, memoryId: string, version: number): string {
-    const row = readFile((db) => db.prepare('SELECT content FROM memory_versions WHERE memory_id = ? AND version = ?').get(memoryId, version) as { content: Buffer });
-    return new TextDecoder().decode(open(key, row.content, associatedData('memvault-field-v1', t.v.service.vaultId, spaceId, memoryId, 'content', version)));
+    const row = readFile((db) => db.prepare('SELECT record FROM memory_versions WHERE memory_id = ? AND version = ?').get(memoryId, version) as { record: Buffer });
+    return unpackRecord(open(key, row.record, associatedData('memvault-record-v2', t.v.service.vaultId, spaceId, memoryId, version))).content;
   }
 
   const spaceRow = () => readFile((db) => db.prepare('SELECT * FROM spaces WHERE id = ?').get(spaceId) as Record<string, number>);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Memory } from '../../src/contract/memory.js';
-import { sealEmbedding } from '../../src/vault/records.js';
+import { openRecord, sealRecord } from '../../src/vault/records.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const DIMS = 512;
@@ -49,11 +49,15 @@ describe('vectors that would break search are refused, and stored ones never cau
   it('a zero vector already in the file (written by an older release) is left out of vector search, not a 500', async () => {
     const m = (await (await t.call(writer, 'POST', '/v1/memories', { content: 'Will be poisoned on disk', vector: filled(0.3) })).json()) as Memory;
     const spaceId = t.v.owner.keys.spaceIds()[0]!;
-    const sealed = sealEmbedding(t.v.owner.keys.current(spaceId).key, { vaultId: t.v.service.vaultId, spaceId, memoryId: m.id, version: m.version }, new Float32Array(DIMS));
+    const key = t.v.owner.keys.current(spaceId).key;
+    const place = { vaultId: t.v.service.vaultId, spaceId, memoryId: m.id, version: m.version };
     const db = new Database(t.v.path);
     try {
       db.transaction(() => {
-        db.prepare('UPDATE memory_versions SET embedding = ? WHERE memory_id = ? AND version = ?').run(sealed, m.id, m.version);
+        const { record } = db.prepare('SELECT record FROM memory_versions WHERE memory_id = ? AND version = ?').get(m.id, m.version) as { record: Buffer };
+        const plain = openRecord(key, place, { record, content: null, tags: null, metadata: null, source: null, embedding: null });
+        const poisoned = sealRecord(key, place, { ...plain, embedding: new Float32Array(DIMS) });
+        db.prepare('UPDATE memory_versions SET record = ? WHERE memory_id = ? AND version = ?').run(poisoned, m.id, m.version);
         const seq = (db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'change_seq' RETURNING value").get() as { value: number }).value;
         db.prepare('UPDATE memories SET change_seq = ? WHERE id = ?').run(seq, m.id);
       })();

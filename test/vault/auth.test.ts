@@ -71,7 +71,7 @@ describe('unlocking', () => {
     const session = await service.unlock('olivia', OWNER_PASSWORD);
     await service.addMemory(session, { content: 'Something to keep across password changes' });
     const raw = new Database(v.path, { readonly: true });
-    const snapshot = () => raw.prepare('SELECT content, tags, metadata, source, embedding FROM memory_versions').all();
+    const snapshot = () => raw.prepare('SELECT record FROM memory_versions').all();
     const before = snapshot();
     const blob = () => (raw.prepare("SELECT wrapped_secret FROM profiles WHERE name = 'olivia'").get() as { wrapped_secret: Buffer }).wrapped_secret;
     const blobBefore = blob();

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { createTestVault, expectCode, type TestVault } from '../support/vault.js';
 import { deriveKey, type KdfParams } from '../../src/crypto/kdf.js';
 import { openSealed, unwrapSecret, publicKeyFromBoxSecret } from '../../src/crypto/keys.js';
-import { openFields } from '../../src/vault/records.js';
+import { openRecord } from '../../src/vault/records.js';
+import { DecryptionError } from '../../src/crypto/aead.js';
 
 const VIEWER_PASSWORD = 'viewer-password-1';
 
@@ -51,13 +52,10 @@ describe('spaces are isolated by cryptography, not only by checks in code', () =
     expect(openable.map((o) => o.ref)).not.toContain(`space:${secretSpace}`);
     expect(openable.length).toBeGreaterThan(0);
 
-    const row = db.prepare('SELECT * FROM memory_versions WHERE memory_id = ?').get(secretId) as Record<string, Buffer | number | null> & { version: number };
+    const row = db.prepare('SELECT version, record FROM memory_versions WHERE memory_id = ?').get(secretId) as { version: number; record: Buffer };
+    const sealed = { record: row.record, content: null, tags: null, metadata: null, source: null, embedding: null };
     for (const { key } of openable) {
-      expect(() =>
-        openFields(key, { vaultId, spaceId: secretSpace, memoryId: secretId, version: row.version }, {
-          content: row.content as Buffer, tags: row.tags as Buffer, metadata: row.metadata as Buffer, source: row.source as Buffer, embedding: null,
-        }),
-      ).toThrow();
+      expect(() => openRecord(key, { vaultId, spaceId: secretSpace, memoryId: secretId, version: row.version }, sealed)).toThrow(DecryptionError);
     }
     db.close();
   });
