@@ -71,10 +71,12 @@ const plainUnlock = await time(() => {
     insV.run(BigInt(r.id), new Float32Array(r.embedding.buffer, r.embedding.byteOffset, DIMS));
 });
 created.service.lock(session);
+// A space is indexed at the first list or search, so the figure is unlock plus that search.
 const vaultUnlock = await time(async () => {
   session = await created.service.unlock('bench', 'bench-password');
+  await created.service.searchMemories(session, { vector: queries[0]!, mode: 'vector', k: 10 });
 });
-results.push({ what: `unlock: load ${N} into the index`, baseline: 'plain rows into vec0', baselineMs: plainUnlock, memvaultMs: vaultUnlock, unit: 'total (vault includes test-cost KDF)' });
+results.push({ what: `unlock + first search: load ${N} into the index`, baseline: 'plain rows into vec0', baselineMs: plainUnlock, memvaultMs: vaultUnlock, unit: 'total (vault includes test-cost KDF)' });
 
 const knn = plain.prepare(`SELECT rowid, distance FROM temp.v WHERE embedding MATCH ? AND k = 10`);
 const plainVector = await time(() => queries.forEach((q) => knn.all(new Float32Array(q))));
@@ -112,6 +114,11 @@ const byIdMs = await time(async () => {
   for (let i = 0; i < REQUESTS; i++) await (await fetch(`${api.url}/v1/memories/${someId}`, { headers: auth })).text();
 });
 results.push({ what: 'HTTP GET memory by id, token auth', baseline: 'bare node:http', baselineMs: bareMs / REQUESTS, memvaultMs: byIdMs / REQUESTS, unit: 'per request' });
+const agentSession = created.service.authenticateAgent(token);
+const inProcessMs = await time(() => {
+  for (let i = 0; i < REQUESTS; i++) created.service.getMemory(agentSession, someId);
+});
+results.push({ what: 'HTTP GET memory by id, token auth', baseline: 'same get in-process', baselineMs: inProcessMs / REQUESTS, memvaultMs: byIdMs / REQUESTS, unit: 'per request' });
 const httpSearchMs = await time(async () => {
   for (const q of queries)
     await (await fetch(`${api.url}/v1/search`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ vector: q, mode: 'vector', k: 10 }) })).text();

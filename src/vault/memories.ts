@@ -139,7 +139,7 @@ export class MemoryOps {
   }
 
   getMemory(session: Session, id: unknown): Memory {
-    return this.ctx.act(session, 'getMemory', (trail) => {
+    return this.ctx.observe(session, 'getMemory', (trail) => {
       const memoryId = parse(memoryIdSchema, id);
       trail.targets.push(memoryId);
       const row = this.currentRow(session, memoryId);
@@ -150,7 +150,7 @@ export class MemoryOps {
   }
 
   listMemories(session: Session, raw: unknown = {}): Page<Memory> {
-    return this.ctx.act(session, 'listMemories', (trail) => {
+    return this.ctx.observe(session, 'listMemories', (trail) => {
       const input = parse(listMemoriesSchema, raw);
       this.ctx.syncIndex(session);
       const after = input.cursor ? decodeCursor(input.cursor) : null;
@@ -173,7 +173,7 @@ export class MemoryOps {
       if (input.vector) queryVector = this.checkVector(input.vector);
       else if (input.text !== undefined) queryVector = (await this.ctx.embedder.embed([input.text]))[0]!;
     }
-    return this.ctx.act(session, 'searchMemories', (trail) => {
+    return this.ctx.observe(session, 'searchMemories', (trail) => {
       this.ctx.syncIndex(session);
       const filter = this.resolveFilter(session, input);
       const pool = Math.max(input.k * CANDIDATES_PER_RESULT, MIN_CANDIDATES);
@@ -196,7 +196,7 @@ export class MemoryOps {
   }
 
   memoryHistory(session: Session, id: unknown): MemoryVersion[] {
-    return this.ctx.act(session, 'memoryHistory', (trail) => {
+    return this.ctx.observe(session, 'memoryHistory', (trail) => {
       const memoryId = parse(memoryIdSchema, id);
       trail.targets.push(memoryId);
       const head = this.currentRow(session, memoryId);

@@ -38,7 +38,7 @@ export class SpaceOps {
   }
 
   listSpaces(session: Session): SpaceInfo[] {
-    return this.ctx.act(session, 'listSpaces', () => {
+    return this.ctx.observe(session, 'listSpaces', () => {
       const seeAll = actorMay(session.actor, 'space.manage') || actorMay(session.actor, 'audit.read');
       const ids = (this.ctx.db.prepare('SELECT id FROM spaces ORDER BY name').all() as { id: string }[]).map((r) => r.id);
       return ids.filter((id) => seeAll || session.keys.has(id)).map((id) => this.spaceInfo(session, id));

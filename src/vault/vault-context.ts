@@ -16,6 +16,7 @@ import { loadAgentKeys, loadProfileKeys } from './keyring.js';
 import type { Session, AgentActor } from './session.js';
 import { RateMeter, type RateState } from './rate-meter.js';
 import { RefusalBudget, type RefusalSummary } from './refusal-budget.js';
+import { ReadGroup, type PendingRead } from './read-group.js';
 import { openRecord, type PlainFields, type RecordPlace } from './records.js';
 import { usableVector } from './vectors.js';
 import { type ProfileRow, type VersionRow, type CurrentRow, type AgentRow, type AuditTrail, DAY_MS, iso, readMeta, decrypted, sealedOf, agentRefusal } from './rows.js';
@@ -45,6 +46,7 @@ export class VaultContext {
   private readonly refusals = new RefusalBudget();
   private readonly rates = new RateMeter();
   private readonly flushTimer: NodeJS.Timeout;
+  private readonly reads = new ReadGroup((batch) => this.writeReads(batch));
 
   constructor(
     readonly db: Db,
@@ -65,6 +67,8 @@ export class VaultContext {
   write<T>(work: () => T, pinNow = false): T {
     // A write inside another one is a savepoint: the index waits for the outermost commit.
     const nested = this.db.inTransaction;
+    // Reads that came before this write are logged before it.
+    if (!nested) this.reads.flush();
     let result: T;
     try {
       result = this.db.transaction(work).immediate();
@@ -117,6 +121,7 @@ export class VaultContext {
 
   lock(session: Session): void {
     if (session.locked) return;
+    this.reads.flush();
     this.write(() => {
       this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action: 'lock', targets: [], outcome: 'ok', details: {} });
       this.guard.sign(session.signer, true);
@@ -129,6 +134,7 @@ export class VaultContext {
   /** Ends the timer and writes what is pending; the file is about to close. */
   close(): void {
     clearInterval(this.flushTimer);
+    this.reads.flush();
     this.flushRefusals(this.refusals.drain());
   }
 
@@ -186,6 +192,7 @@ export class VaultContext {
 
   /** Drops a session without an event of its own (the change that ended it was audited). */
   endSession(session: Session): void {
+    this.reads.flush();
     this.sessions.delete(session);
     this.release(session);
     if (!session.locked) session.wipe();
@@ -245,6 +252,50 @@ export class VaultContext {
       );
       throw error;
     }
+  }
+
+  /**
+   * A read: one read transaction, so no write lock (a long import in another process does not
+   * stall it), and its event joins the next group commit (read-group.ts). A refused or failed
+   * read is logged at once, like every refusal.
+   */
+  observe<T>(session: Session, op: Operation, work: (trail: AuditTrail) => T): T {
+    this.authorize(session, op, []);
+    this.charge(session, op);
+    const trail: AuditTrail = { targets: [], details: {} };
+    let result: T;
+    try {
+      result = this.read(session, () => work(trail));
+    } catch (err) {
+      const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
+      this.write(() =>
+        this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'),
+      );
+      throw error;
+    }
+    this.reads.add({ session, action: op, trail, at: this.clock() });
+    return result;
+  }
+
+  /**
+   * One transaction for a group of reads' events, signed once by the latest session in it that
+   * is still open (sessions flush before they end, so there is one).
+   */
+  private writeReads(batch: PendingRead[]): void {
+    if (!this.db.open) return;
+    const signer = batch.findLast((r) => !r.session.locked)?.session;
+    const lastUse = new Map<string, number>();
+    this.write(() => {
+      for (const r of batch) {
+        const actor = r.session.actor;
+        const entry = { actorType: actor.type, actorId: actor.name, action: r.action, targets: r.trail.targets, outcome: 'ok' as const, details: r.trail.details };
+        this.guard.appended(appendAudit(this.db, entry, r.at));
+        if (actor.type === 'agent') lastUse.set(actor.id, r.at);
+      }
+      const touch = this.db.prepare('UPDATE agents SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?');
+      for (const [agentId, at] of lastUse) touch.run(at, agentId);
+      if (signer) this.guard.sign(signer.signer, false);
+    });
   }
 
   /**

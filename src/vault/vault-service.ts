@@ -258,7 +258,7 @@ export interface CreatedVault {
   }
 
   stats(session: Session): VaultStats {
-    return this.ctx.act(session, 'stats', () => {
+    return this.ctx.observe(session, 'stats', () => {
       const spaces = this.ctx.db
         .prepare(
           `SELECT s.name AS name,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createTestVault, type TestVault } from '../support/vault.js';
+import { readLogged } from '../support/audit-rows.js';
 import { eventHash, type AuditRow } from '../../src/audit/chain.js';
 
 /** A forger who knows the hash rule (it is no secret) recomputes hashes with it. */
@@ -13,6 +14,7 @@ describe('audit chain', () => {
     v = await createTestVault();
     for (let i = 0; i < 4; i++) await v.service.addMemory(v.owner, { content: `memory number ${i} about topic ${i * 7}` });
     v.service.listMemories(v.owner, {});
+    await readLogged(v.path, 'listMemories');
     raw = new Database(v.path);
   });
   afterEach(() => {
