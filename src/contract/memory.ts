@@ -63,11 +63,8 @@ function hasForbiddenKey(value: unknown): boolean {
   return false;
 }
 
-export const vectorSchema = z
-  .array(z.number())
-  .min(1)
-  .max(LIMITS.vectorDims)
-  .refine((v) => v.every((x) => Number.isFinite(x)), 'vector values must be finite numbers (no NaN or Infinity)');
+/** z.number() already refuses NaN and Infinity; the core also checks each value as float32 (vectors.ts). */
+export const vectorSchema = z.array(z.number()).min(1).max(LIMITS.vectorDims);
 
 const timeSchema = z.iso.datetime({ offset: true });
 

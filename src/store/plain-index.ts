@@ -17,7 +17,6 @@ export interface IndexedMemory {
   validFrom: number | null;
   validUntil: number | null;
   version: number;
-  normalized: string;
   vector: Float32Array | null;
 }
 
@@ -40,13 +39,23 @@ export type Ranked = VectorHit;
 /** A change to one space's part of the index: a memory to (re)index, or an id to drop. */
 export type IndexChange = { upsert: IndexedMemory } | { remove: string };
 
-/** Per space: the change sequence it reflects, its vectors, the state of each vector's memory and how many are in each state. */
+/**
+ * Per space: the change sequence it reflects, its vectors, the state of each vector's memory
+ * and how many are in each state, and whether its rows carry duplicate keys yet (they are
+ * computed at the first duplicate check, so a space only searched never pays for them).
+ */
 interface SpaceEntry {
   seq: number;
   vectors: VectorSet;
   vectorState: Map<string, string>;
   stateCounts: Map<string, number>;
+  dupKeys: boolean;
+  /** False until the first apply, which loads the space whole. */
+  loaded: boolean;
 }
+
+/** Rows given duplicate keys per transaction when a space first needs them. */
+const DUP_KEY_CHUNK = 5_000;
 
 /**
  * The plaintext view of every space some session of this process holds, one copy per space
@@ -67,9 +76,13 @@ export class PlainIndex {
   private readonly deleteTags: Database.Statement;
   private readonly deleteFts: Database.Statement;
   private readonly getRow: Database.Statement;
-  private readonly normalizedRow: Database.Statement;
+  private readonly dupCandidates: Database.Statement;
 
-  constructor(readonly dimensions: number) {
+  /** `duplicateKey` maps content to the form two near-identical texts share (case, spacing, punctuation removed). */
+  constructor(
+    readonly dimensions: number,
+    private readonly duplicateKey: (content: string) => string,
+  ) {
     if (!Number.isInteger(dimensions) || dimensions < 1) throw new Error('bad dimensions');
     this.db = new Database(':memory:');
     this.db.pragma('temp_store = MEMORY');
@@ -80,10 +93,10 @@ export class PlainIndex {
         rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, space_id TEXT NOT NULL, kind TEXT NOT NULL,
         state TEXT NOT NULL, content TEXT NOT NULL, tags TEXT NOT NULL, metadata TEXT NOT NULL,
         source TEXT NOT NULL, importance REAL NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-        valid_from INTEGER, valid_until INTEGER, version INTEGER NOT NULL, normalized TEXT NOT NULL);
+        valid_from INTEGER, valid_until INTEGER, version INTEGER NOT NULL, dup_key INTEGER);
       CREATE INDEX mem_created ON mem(created_at, id);
       CREATE INDEX mem_space ON mem(space_id);
-      CREATE INDEX mem_norm ON mem(space_id, normalized);
+      CREATE INDEX mem_dup ON mem(space_id, dup_key) WHERE dup_key IS NOT NULL;
       CREATE TABLE mem_tags (rowid INTEGER NOT NULL, tag TEXT NOT NULL);
       CREATE INDEX mem_tags_tag ON mem_tags(tag, rowid);
       CREATE INDEX mem_tags_row ON mem_tags(rowid);
@@ -91,7 +104,7 @@ export class PlainIndex {
     `);
     this.insertRow = this.db.prepare(
       `INSERT INTO mem (id, space_id, kind, state, content, tags, metadata, source, importance,
-         created_at, updated_at, valid_from, valid_until, version, normalized)
+         created_at, updated_at, valid_from, valid_until, version, dup_key)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertTag = this.db.prepare('INSERT INTO mem_tags (rowid, tag) VALUES (?, ?)');
@@ -101,7 +114,7 @@ export class PlainIndex {
     this.deleteTags = this.db.prepare('DELETE FROM mem_tags WHERE rowid = ?');
     this.deleteFts = this.db.prepare('DELETE FROM fts WHERE rowid = ?');
     this.getRow = this.db.prepare('SELECT * FROM mem WHERE id = ?');
-    this.normalizedRow = this.db.prepare("SELECT id FROM mem WHERE space_id = ? AND normalized = ? AND state != 'deleted' LIMIT 1").pluck();
+    this.dupCandidates = this.db.prepare("SELECT id, content FROM mem WHERE space_id = ? AND dup_key = ? AND state != 'deleted'");
   }
 
   isLoaded(spaceId: string): boolean {
@@ -125,18 +138,21 @@ export class PlainIndex {
   /** Applies changes to one space (loading it when new) in one transaction, and records the sequence they bring it to. */
   apply(spaceId: string, changes: Iterable<IndexChange>, seq: number): void {
     const e = this.entry(spaceId);
+    const fresh = !e.loaded;
+    if (Array.isArray(changes)) e.vectors.reserve(e.vectors.size + changes.length);
     this.db.transaction(() => {
       for (const c of changes) {
         if ('remove' in c) this.removeOne(e, c.remove);
-        else if (c.upsert.spaceId === spaceId) this.upsertOne(e, c.upsert);
+        else if (c.upsert.spaceId === spaceId) this.upsertOne(e, c.upsert, fresh);
       }
     })();
+    e.loaded = true;
     e.seq = Math.max(e.seq, seq);
   }
 
   private entry(spaceId: string): SpaceEntry {
     let e = this.spaces.get(spaceId);
-    if (!e) this.spaces.set(spaceId, (e = { seq: -1, vectors: new VectorSet(this.dimensions), vectorState: new Map(), stateCounts: new Map() }));
+    if (!e) this.spaces.set(spaceId, (e = { seq: -1, vectors: new VectorSet(this.dimensions), vectorState: new Map(), stateCounts: new Map(), dupKeys: false, loaded: false }));
     return e;
   }
 
@@ -151,6 +167,13 @@ export class PlainIndex {
     const e = this.spaces.get(spaceId);
     if (!e) return;
     this.db.transaction(() => {
+      if (this.spaces.size === 1) {
+        // The last space: emptying everything at once is much faster than row by row.
+        this.cached("INSERT INTO fts (fts) VALUES ('delete-all')").run();
+        this.cached('DELETE FROM mem_tags').run();
+        this.cached('DELETE FROM mem').run();
+        return;
+      }
       this.cached('DELETE FROM fts WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
       this.cached('DELETE FROM mem_tags WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
       this.cached('DELETE FROM mem WHERE space_id = ?').run(spaceId);
@@ -183,8 +206,26 @@ export class PlainIndex {
     return new Map(rows.map((r) => [r.id, fromRow(r)]));
   }
 
-  findNormalized(spaceId: string, normalized: string): string | undefined {
-    return this.normalizedRow.get(spaceId, normalized) as string | undefined;
+  /** A memory of the space (not deleted) whose duplicate key is `key`. */
+  findByDuplicateKey(spaceId: string, key: string): string | undefined {
+    const e = this.spaces.get(spaceId);
+    if (!e) return undefined;
+    this.ensureDupKeys(spaceId, e);
+    const candidates = this.dupCandidates.all(spaceId, hashKey(key)) as { id: string; content: string }[];
+    return candidates.find((c) => this.duplicateKey(c.content) === key)?.id;
+  }
+
+  private ensureDupKeys(spaceId: string, e: SpaceEntry): void {
+    if (e.dupKeys) return;
+    const chunk = this.cached('SELECT rowid, content FROM mem WHERE space_id = ? AND rowid > ? ORDER BY rowid LIMIT ?');
+    const set = this.cached('UPDATE mem SET dup_key = ? WHERE rowid = ?');
+    for (let after = 0; ; ) {
+      const rows = chunk.all(spaceId, after, DUP_KEY_CHUNK) as { rowid: number; content: string }[];
+      this.db.transaction(() => rows.forEach((r) => set.run(hashKey(this.duplicateKey(r.content)), r.rowid)))();
+      if (rows.length < DUP_KEY_CHUNK) break;
+      after = rows.at(-1)!.rowid;
+    }
+    e.dupKeys = true;
   }
 
   /** Page ordered newest first; `after` is the (created_at, id) of the last item already shown. */
@@ -237,10 +278,12 @@ export class PlainIndex {
     return hits.sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
-  private upsertOne(e: SpaceEntry, m: IndexedMemory): void {
-    this.removeRows(m.id);
+  /** `fresh`: the space is being loaded whole, so nothing of it is in the index to replace. */
+  private upsertOne(e: SpaceEntry, m: IndexedMemory, fresh: boolean): void {
+    if (!fresh) this.removeRows(m.id);
+    const dupKey = e.dupKeys ? hashKey(this.duplicateKey(m.content)) : null;
     const { lastInsertRowid } = this.insertRow.run(m.id, m.spaceId, m.kind, m.state, m.content, JSON.stringify(m.tags), m.metadata, m.source, m.importance,
-      m.createdAt, m.updatedAt, m.validFrom, m.validUntil, m.version, m.normalized);
+      m.createdAt, m.updatedAt, m.validFrom, m.validUntil, m.version, dupKey);
     for (const t of m.tags) this.insertTag.run(lastInsertRowid, t);
     this.insertFts.run(lastInsertRowid, m.content, m.tags.join(' '));
     if (m.vector) e.vectors.set(m.id, m.vector);
@@ -325,7 +368,6 @@ function fromRow(r: IndexRow): StoredMemory {
     validFrom: r.valid_from,
     validUntil: r.valid_until,
     version: r.version,
-    normalized: r.normalized,
   };
 }
 
@@ -345,5 +387,19 @@ interface IndexRow {
   valid_from: number | null;
   valid_until: number | null;
   version: number;
-  normalized: string;
+  dup_key: number | null;
+}
+
+/** A 53-bit hash (cyrb53) of a duplicate key: the index stores a number, not a second copy of the text. */
+function hashKey(key: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

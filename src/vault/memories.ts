@@ -99,8 +99,9 @@ export class MemoryOps {
       const duplicates: { index: number; existingId: string }[] = [];
       memories.forEach((m, i) => {
         const spaceId = spaceIds[i]!;
-        const key = `${spaceId}\n${normalizeForDuplicates(m.content)}`;
-        const existing = !m.force && checks ? (inBatch.get(key) ?? this.findDuplicate(spaceId, normalizeForDuplicates(m.content), vectors[i]!)) : undefined;
+        const normalized = normalizeForDuplicates(m.content);
+        const key = `${spaceId}\n${normalized}`;
+        const existing = !m.force && checks ? (inBatch.get(key) ?? this.findDuplicate(spaceId, normalized, vectors[i]!)) : undefined;
         if (existing) {
           ids.push(null);
           duplicates.push({ index: i, existingId: existing });
@@ -307,11 +308,11 @@ export class MemoryOps {
    */
   private findDuplicate(spaceId: string, normalized: string, vector: Float32Array): string | undefined {
     return (
-      this.ctx.index.findNormalized(spaceId, normalized) ??
+      this.ctx.index.findByDuplicateKey(spaceId, normalized) ??
       this.ctx.index
         .vectorSearch(vector, { spaceIds: [spaceId], states: ['active', 'archived'] }, DUPLICATE_CANDIDATES)
         .filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY)
-        .find((h) => trigramSimilarity(this.ctx.index.get(h.id)!.normalized, normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
+        .find((h) => trigramSimilarity(normalizeForDuplicates(this.ctx.index.get(h.id)!.content), normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
     );
   }
 
@@ -345,7 +346,6 @@ export class MemoryOps {
       validFrom: v.validFrom,
       validUntil: v.validUntil,
       version: place.version,
-      normalized: normalizeForDuplicates(v.fields.content),
     };
     this.ctx.stageIndex(place.spaceId, { upsert: { ...stored, vector: this.ctx.searchableVector(v.model, v.fields.embedding) } });
     return stored;

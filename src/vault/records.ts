@@ -32,8 +32,18 @@ const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
 const U32 = 4;
 
+/** The length-prefixed parts concatenate, so the vault-and-space prefix is encoded once per space. */
+const adPrefixes = new Map<string, Uint8Array>();
+
 function recordAd(place: RecordPlace): Uint8Array {
-  return associatedData('memvault-record-v2', place.vaultId, place.spaceId, place.memoryId, place.version);
+  const at = `${place.vaultId}\n${place.spaceId}`;
+  let prefix = adPrefixes.get(at);
+  if (!prefix) adPrefixes.set(at, (prefix = associatedData('memvault-record-v2', place.vaultId, place.spaceId)));
+  const tail = associatedData(place.memoryId, place.version);
+  const out = new Uint8Array(prefix.length + tail.length);
+  out.set(prefix);
+  out.set(tail, prefix.length);
+  return out;
 }
 
 /**

@@ -8,7 +8,6 @@ import type { AuditDetails } from '../audit/mask.js';
 import { forbidden, invalid } from './errors.js';
 import type { AgentActor, ProfileActor, Session } from './session.js';
 import type { PlainFields, SealedColumns } from './records.js';
-import { normalizeForDuplicates } from './text.js';
 
 /** Rows as SQLite returns them, and the small conversions every part of the vault service shares. */
 
@@ -118,7 +117,6 @@ export function decrypted(r: CurrentRow, f: PlainFields): StoredMemory {
     validFrom: r.valid_from,
     validUntil: r.valid_until,
     version: r.version,
-    normalized: normalizeForDuplicates(f.content),
   };
 }
 

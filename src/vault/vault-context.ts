@@ -19,6 +19,7 @@ import { RefusalBudget, type RefusalSummary } from './refusal-budget.js';
 import { ReadGroup, type PendingRead } from './read-group.js';
 import { openRecord, type PlainFields, type RecordPlace } from './records.js';
 import { usableVector } from './vectors.js';
+import { normalizeForDuplicates } from './text.js';
 import { type ProfileRow, type VersionRow, type CurrentRow, type AgentRow, type AuditTrail, DAY_MS, iso, readMeta, decrypted, sealedOf, agentRefusal } from './rows.js';
 
 /** Error codes that mean "refused" rather than "went wrong" in the audit log. */
@@ -58,7 +59,7 @@ export class VaultContext {
     readonly pins: HeadStore,
   ) {
     this.guard = new ChainGuard(db, vaultId, signingPublicKey, pins, clock);
-    this.index = new PlainIndex(embedder.dimensions);
+    this.index = new PlainIndex(embedder.dimensions, normalizeForDuplicates);
     this.flushTimer = setInterval(() => this.flushDueRefusals(), REFUSAL_FLUSH_MS);
     this.flushTimer.unref();
   }

@@ -1,3 +1,4 @@
+import { normalizeForDuplicates } from '../../src/vault/text.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlainIndex, type IndexedMemory } from '../../src/store/plain-index.js';
 import { seededRandom } from '../support/random.js';
@@ -24,7 +25,6 @@ function memory(i: number, spaceId: string, extra: Partial<IndexedMemory> = {}):
     validFrom: null,
     validUntil: null,
     version: 1,
-    normalized: `memory number ${i}`,
     vector: vec(),
     ...extra,
   };
@@ -55,7 +55,7 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
   let index: PlainIndex;
   let rows: IndexedMemory[];
   beforeEach(() => {
-    index = new PlainIndex(DIMS);
+    index = new PlainIndex(DIMS, normalizeForDuplicates);
     // 20 of 10k carry the rare tag; 100 are archived; the rest are plain active facts.
     rows = Array.from({ length: N }, (_, i) =>
       memory(i, 'space-a', { tags: i % 500 === 7 ? ['rare'] : ['common'], state: i % 100 === 3 ? 'archived' : 'active' }),
@@ -135,5 +135,21 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
     expect(index.isLoaded('space-b')).toBe(false);
     expect(index.get(other[0]!.id)).toBeUndefined();
     expect(index.vectorSearch(query, { spaceIds: ['space-b'], states: ['active'] }, 5)).toEqual([]);
+  });
+});
+
+describe('duplicate keys of the shared index', () => {
+  it('are computed at the first lookup for what was loaded, then kept for what changes', () => {
+    const index = new PlainIndex(DIMS, normalizeForDuplicates);
+    try {
+      index.apply('s', [{ upsert: memory(1, 's', { content: 'The Cat is named Tom.' }) }, { upsert: memory(2, 's', { content: 'Unrelated' }) }], 1);
+      expect(index.findByDuplicateKey('s', normalizeForDuplicates('the cat  is named tom'))).toBe('m-s-000001');
+      index.apply('s', [{ upsert: memory(3, 's', { content: 'Dogs bark at night' }) }, { remove: 'm-s-000001' }], 2);
+      expect(index.findByDuplicateKey('s', normalizeForDuplicates('DOGS bark at night!'))).toBe('m-s-000003');
+      expect(index.findByDuplicateKey('s', normalizeForDuplicates('The cat is named Tom'))).toBeUndefined();
+      expect(index.findByDuplicateKey('other', normalizeForDuplicates('Dogs bark at night'))).toBeUndefined();
+    } finally {
+      index.close();
+    }
   });
 });
