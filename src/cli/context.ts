@@ -1,4 +1,5 @@
 import { VaultService, type Session, defaultVaultPath, type KdfPreset } from '../vault/index.js';
+import type { ProgressEvent } from '../contract/vault.js';
 import { SecretSource } from './secrets.js';
 
 export interface GlobalOptions {
@@ -24,8 +25,8 @@ export function secrets(g: GlobalOptions): SecretSource {
   return new SecretSource(g.passwordStdin === true);
 }
 
-export async function openVault(g: GlobalOptions): Promise<VaultService> {
-  return VaultService.open(vaultPath(g), { kdf: kdfPreset() });
+export async function openVault(g: GlobalOptions, options: { sessionIdleMs?: number } = {}): Promise<VaultService> {
+  return VaultService.open(vaultPath(g), { kdf: kdfPreset(), ...options });
 }
 
 /** Opens the vault, unlocks the profile, runs `work`, and always locks and closes. */
@@ -35,6 +36,7 @@ export async function withSession<T>(
 ): Promise<T> {
   const source = secrets(g);
   const service = await openVault(g);
+  if (!g.json) service.onProgress(indexBar());
   try {
     const password = await source.password('MEMVAULT_PASSWORD', `Password for ${g.profile ?? 'the owner'}: `);
     const session = await service.unlock(g.profile ?? service.ownerName(), password);
@@ -69,6 +71,19 @@ export function rekeyAfterRevocation(service: VaultService, session: Session, js
     return;
   }
   service.rekeySpaces(session, json ? undefined : progressPrinter('re-encrypting with the new space key'));
+}
+
+/** Spaces smaller than this load in well under a second: no bar for them. */
+const INDEX_BAR_FROM = 5_000;
+
+function indexBar(): (event: ProgressEvent) => void {
+  const printers = new Map<string, (done: number, total: number) => void>();
+  return ({ space, done, total }) => {
+    if (total < INDEX_BAR_FROM) return;
+    let print = printers.get(space);
+    if (!print) printers.set(space, (print = progressPrinter(`loading space ${space} into the search index`)));
+    print(done, total);
+  };
 }
 
 export function progressPrinter(label: string): (done: number, total: number) => void {

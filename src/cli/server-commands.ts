@@ -6,6 +6,9 @@ import { DEFAULT_PORT } from '../api/loopback.js';
 import { VaultError } from '../vault/index.js';
 import { openVault, vaultPath, type GlobalOptions } from './context.js';
 
+/** A served agent's keys stay in memory this long after its last request. */
+const SERVE_SESSION_IDLE_MS = 15 * 60_000;
+
 const port = (value: string): number => {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
   return Number(value);
@@ -49,7 +52,7 @@ export function registerServerCommands(program: Command, g: () => GlobalOptions)
     .option('--connection-file <path>', 'where to write port, pid and start time (default: run/server.json next to the vault)')
     .action(async (o: { port: number; host: string; connectionFile?: string }) => {
       const path = vaultPath(g());
-      const service = await openVault(g());
+      const service = await openVault(g(), { sessionIdleMs: SERVE_SESSION_IDLE_MS });
       const connectionFile = o.connectionFile ?? defaultConnectionFile(path);
       try {
         // The HTTP stack (Fastify, the MCP SDK) is loaded only by the commands that serve: ~0.3 s of every other start.
@@ -71,7 +74,7 @@ export function registerServerCommands(program: Command, g: () => GlobalOptions)
     .option('--token-file <path>', 'file holding the agent token (mode 0600)')
     .action(async (o: { tokenFile?: string }) => {
       const token = agentToken(o.tokenFile);
-      const service = await openVault(g());
+      const service = await openVault(g(), { sessionIdleMs: SERVE_SESSION_IDLE_MS });
       try {
         const { serveMcpOverStdio } = await import('../api/mcp-stdio.js');
         await serveMcpOverStdio(service, token);

@@ -54,6 +54,14 @@ export interface VaultStats {
   auditEvents: number;
 }
 
+/** Long work the vault reports while it runs: loading a space into the index (at the first list or search). */
+export interface ProgressEvent {
+  phase: 'index';
+  space: string;
+  done: number;
+  total: number;
+}
+
 /** What the upkeep after an unlock did, and what it left for an owner or admin. */
 export interface UpkeepReport {
   resealed: number;

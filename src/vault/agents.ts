@@ -221,7 +221,7 @@ export class AgentOps {
     };
     const session = new Session(actor, box, loadAgentKeys(this.ctx.db, row.id, box), null, { id: signerId, secretKey: own.secretKey });
     session.keySeq = keySeq;
-    this.ctx.sessions.add(session);
+    this.ctx.adopt(session);
     this.agentSessions.set(row.id, session);
     this.ctx.write(() => this.ctx.audit(session, 'startAgentSession', { targets: [row.id], details: {} }, 'ok'));
     return session;

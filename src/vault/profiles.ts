@@ -118,7 +118,7 @@ export class ProfileOps {
       { id: profileSigner(row.id), secretKey: own.secretKey }
     );
     session.keySeq = keySeq;
-    this.ctx.sessions.add(session);
+    this.ctx.adopt(session);
     this.ctx.write(() => {
       this.ctx.db.prepare('UPDATE profiles SET failed_attempts = 0 WHERE id = ?').run(row.id);
       const vault = vaultKey ? { id: VAULT_SIGNER, secretKey: vaultKey } : null;

@@ -37,6 +37,8 @@ export class Session {
   locked = false;
   /** The vault's key change counter when the keys were last loaded. */
   keySeq = 0;
+  /** When the session last passed a permission check (epoch ms), for idle expiry. */
+  lastUsedAt = 0;
 
   constructor(
     public actor: Actor,

@@ -1,4 +1,5 @@
 import type { Memory, MemoryState } from '../contract/memory.js';
+import type { ProgressEvent } from '../contract/vault.js';
 import type { AgentGrant } from '../contract/agent.js';
 import type { KdfPreset } from '../crypto/kdf.js';
 import { sealToPublicKey } from '../crypto/keys.js';
@@ -24,6 +25,8 @@ import { type ProfileRow, type VersionRow, type CurrentRow, type AgentRow, type 
 
 /** Error codes that mean "refused" rather than "went wrong" in the audit log. */
 const REFUSALS: ReadonlySet<string> = new Set(['forbidden', 'throttled']);
+/** Rows loaded into the index between two progress events. */
+const PROGRESS_EVERY = 2_000;
 /** How often counted refusals are looked at, so they reach the file within seconds. */
 const REFUSAL_FLUSH_MS = 1_000;
 
@@ -57,11 +60,37 @@ export class VaultContext {
     readonly clock: () => number,
     readonly kdfPreset: KdfPreset,
     readonly pins: HeadStore,
+    private readonly sessionIdleMs: number | null,
   ) {
     this.guard = new ChainGuard(db, vaultId, signingPublicKey, pins, clock);
     this.index = new PlainIndex(embedder.dimensions, normalizeForDuplicates);
-    this.flushTimer = setInterval(() => this.flushDueRefusals(), REFUSAL_FLUSH_MS);
+    this.flushTimer = setInterval(() => {
+      this.flushDueRefusals();
+      this.expireIdleQuietly();
+    }, REFUSAL_FLUSH_MS);
     this.flushTimer.unref();
+  }
+
+  /** Locks (and so zeroes) every session unused for longer than the idle limit, with a lock event saying why. */
+  expireIdle(): void {
+    // Locking writes an event: never from inside another transaction, which could still roll back.
+    if (this.sessionIdleMs === null || this.db.inTransaction) return;
+    const cutoff = this.clock() - this.sessionIdleMs;
+    for (const s of [...this.sessions]) if (s.lastUsedAt < cutoff) this.lock(s, 'idle');
+  }
+
+  private expireIdleQuietly(): void {
+    try {
+      this.expireIdle();
+    } catch {
+      // A busy file: the next tick tries again; the sessions stay until then.
+    }
+  }
+
+  /** A new session counts as used now. */
+  adopt(session: Session): void {
+    session.lastUsedAt = this.clock();
+    this.sessions.add(session);
   }
 
   /** One write transaction; a chain head signed inside it counts (and is pinned) only once it commits. */
@@ -120,11 +149,11 @@ export class VaultContext {
     }
   }
 
-  lock(session: Session): void {
+  lock(session: Session, reason?: 'idle'): void {
     if (session.locked) return;
     this.reads.flush();
     this.write(() => {
-      this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action: 'lock', targets: [], outcome: 'ok', details: {} });
+      this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action: 'lock', targets: [], outcome: 'ok', details: reason ? { reason } : {} });
       this.guard.sign(session.signer, true);
     }, true);
     this.release(session);
@@ -156,7 +185,9 @@ export class VaultContext {
    * can only be attached outside one).
    */
   assertUnlocked(session: Session): void {
+    this.expireIdle();
     if (session.locked || !this.sessions.has(session)) throw new VaultError('locked', 'the vault is locked for this profile; unlock it again');
+    session.lastUsedAt = this.clock();
     const seq = this.keySeq();
     if (seq === session.keySeq) return;
     if (session.actor.type === 'profile') this.refreshProfile(session, session.actor.id);
@@ -390,11 +421,36 @@ export class VaultContext {
       const since = Math.max(from, 0);
       const changes = this.changesSince(session, spaceId, since);
       if (dirty) for (const change of changes) this.stageIndex(spaceId, change);
+      else if (from >= 0) this.index.apply(spaceId, changes, head);
       else {
-        if (from < 0) this.index.reserve(spaceId, this.db.prepare('SELECT count(*) FROM memories WHERE space_id = ?').pluck().get(spaceId) as number);
-        this.index.apply(spaceId, changes, head);
+        const total = this.db.prepare('SELECT count(*) FROM memories WHERE space_id = ?').pluck().get(spaceId) as number;
+        this.index.reserve(spaceId, total);
+        this.index.apply(spaceId, this.reporting(spaceId, changes, total), head);
       }
     }
+  }
+
+  /** Listeners for long work (front doors show a bar); a listener that throws is not this vault's failure. */
+  readonly progress = new Set<(event: ProgressEvent) => void>();
+
+  private *reporting(spaceId: string, changes: Iterable<IndexChange>, total: number): Generator<IndexChange> {
+    const report = (done: number) => {
+      const event: ProgressEvent = { phase: 'index', space: this.spaceName(spaceId), done, total };
+      for (const listener of this.progress) {
+        try {
+          listener(event);
+        } catch {
+          // A broken progress display must not fail the read it reports on.
+        }
+      }
+    };
+    let done = 0;
+    report(0);
+    for (const change of changes) {
+      yield change;
+      if (++done % PROGRESS_EVERY === 0) report(done);
+    }
+    if (done % PROGRESS_EVERY !== 0 || done === 0) report(done);
   }
 
   /** Streamed, so loading a large space never holds all its ciphertext rows at once. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
-import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
+import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { deriveKey, newKdfParams, type KdfPreset } from '../crypto/kdf.js';
@@ -43,6 +43,11 @@ export interface VaultOptions {
   kdf?: KdfPreset;
   /** Folder outside the vault file for the last verified audit head (default: the OS config folder, or $MEMVAULT_STATE_DIR). */
   stateDir?: string;
+  /**
+   * Long-running hosts (the API server, the app) lock a session nobody used for this long,
+   * zeroing its keys; unset, sessions last until they are locked (the CLI's one command).
+   */
+  sessionIdleMs?: number;
 }
 
 export interface CreateVaultOptions extends VaultOptions {
@@ -145,7 +150,7 @@ export interface CreatedVault {
     } finally {
       zeroize(kek, owner.secretKey, signing.secretKey, recoveryKey, spaceKey);
     }
-    const service = new VaultService(new VaultContext(db, vaultId, signing.publicKey, embedder, clock, preset, headStore(options)));
+    const service = new VaultService(new VaultContext(db, vaultId, signing.publicKey, embedder, clock, preset, headStore(options), options.sessionIdleMs ?? null));
     service.verifyChainNow();
     const text = formatRecoveryKey(recovery);
     zeroize(recovery);
@@ -169,7 +174,7 @@ export interface CreatedVault {
     }
     const embedder = options.embedder ?? defaultEmbedder();
     const service = new VaultService(
-      new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate', headStore(options)),
+      new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate', headStore(options), options.sessionIdleMs ?? null),
     );
     service.adoptEmbedder();
     return service;
@@ -355,6 +360,12 @@ export interface CreatedVault {
   rekeySpaces(session: Session, onProgress: (done: number, total: number) => void = () => {}): { rekeyed: number } {
     this.ctx.authorize(session, 'rekeySpaces', []);
     return this.rotation.rekey(session, onProgress);
+  }
+
+  /** Reports long work (loading a space into the index) to `listener` until the returned function is called. */
+  onProgress(listener: (event: ProgressEvent) => void): () => void {
+    this.ctx.progress.add(listener);
+    return () => this.ctx.progress.delete(listener);
   }
 
   /** Run by every front door after an unlock: re-seals old versions, re-embeds stale vectors, as far as this profile may. */
