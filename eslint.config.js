@@ -19,7 +19,7 @@ const LAYERS = {
   crypto: [],
   store: [],
   embed: [],
-  audit: ['crypto', 'store'],
+  audit: ['contract', 'crypto', 'store'],
   vault: ['audit', 'contract', 'crypto', 'embed', 'store'],
   api: ['contract', 'vault/index.js'],
   cli: ['api', 'contract', 'vault/index.js'],

@@ -5,8 +5,9 @@ import type { PinnedHead } from '../store/head-store.js';
 import { VAULT_SIGNER, trustedSigners, type SignerKey } from './signers.js';
 import { maskDetails, type AuditDetails } from './mask.js';
 
-export type ActorType = 'profile' | 'agent' | 'system' | 'anonymous';
-export type Outcome = 'ok' | 'denied' | 'failed';
+import type { ActorType, AuditEvent, Outcome, VerifyProblem, VerifyReport } from '../contract/audit.js';
+
+export type { ActorType, AuditEvent, Outcome, VerifyProblem, VerifyReport };
 
 export interface AuditEntry {
   actorType: ActorType;
@@ -15,13 +16,6 @@ export interface AuditEntry {
   targets: string[];
   outcome: Outcome;
   details?: AuditDetails;
-}
-
-export interface AuditEvent extends Required<AuditEntry> {
-  seq: number;
-  time: string;
-  prevHash: string;
-  hash: string;
 }
 
 /** An audit_events row as stored. */
@@ -136,20 +130,6 @@ export function signCheckpoint(db: Db, vaultId: string, signer: SignerKey, now: 
  * is sound and the events after it are of the kinds nobody can sign when they are written;
  * `unsigned_action` means the tail holds an action that is always signed at once: a forgery.
  */
-export type VerifyProblem = 'empty' | 'broken_link' | 'rollback' | 'key_changed' | 'no_checkpoint' | 'bad_checkpoint' | 'unsigned_action' | 'unsigned_tail';
-
-export interface VerifyReport {
-  ok: boolean;
-  events: number;
-  checkpoints: number;
-  /** Highest event covered by a valid signature (0 when none is). */
-  signedThrough: number;
-  /** Events after `signedThrough` that no signature covers yet. */
-  unsignedEvents: number;
-  firstBadSeq: number | null;
-  problem: VerifyProblem | null;
-  reason: string | null;
-}
 
 /**
  * Walks the whole chain: a gap in sequence numbers (deleted or inserted event), a

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { AGENT_GRANTS, type AgentInfo, type IssuedAgent } from '../contract/agent.js';
+import { AGENT_GRANTS, addAgentSchema, type AgentInfo, type IssuedAgent } from '../contract/agent.js';
+import { parseInput } from '../vault/index.js';
 import { collect, int } from './args.js';
 import { rekeyAfterRevocation, withSession, type GlobalOptions } from './context.js';
 import { printJson, printLine, table } from './output.js';
@@ -38,7 +39,7 @@ export function registerAgentCommands(program: Command, g: () => GlobalOptions):
     .option('--require-signing', 'refuse HTTP requests without an HMAC signature')
     .action(async (name: string, o: { space: string[]; perm: string[]; expires?: number; rate?: number; dailyWrites?: number; requireSigning?: boolean }) =>
       withSession(g(), (service, session) => {
-        const issued = service.addAgent(session, {
+        const issued = service.addAgent(session, parseInput(addAgentSchema, {
           name,
           spaces: o.space,
           grants: o.perm,
@@ -46,7 +47,7 @@ export function registerAgentCommands(program: Command, g: () => GlobalOptions):
           requestsPerMinute: o.rate,
           dailyWrites: o.dailyWrites,
           requireSigning: o.requireSigning === true,
-        });
+        }));
         printIssued(g(), issued, 'Added');
       }),
     );

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
-import { SEARCH_MODES, MEMORY_STATES, type MemoryFilter } from '../contract/memory.js';
+import { SEARCH_MODES, MEMORY_STATES, addMemorySchema, searchSchema, updateMemorySchema, type MemoryFilter } from '../contract/memory.js';
+import { addProfileSchema, auditQuerySchema, roleSchema } from '../contract/vault.js';
 import { ROLES } from '../contract/roles.js';
-import { VaultService } from '../vault/index.js';
+import { VaultService, parseInput } from '../vault/index.js';
 import { registerAgentCommands } from './agent-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { collect, int, json, num } from './args.js';
@@ -95,7 +96,7 @@ export function buildProgram(): Command {
     .option('--force', 'store even if a near-identical memory exists')
     .action(async (words: string[], o: Record<string, unknown>) =>
       withSession(g(), async (service, session) => {
-        const memory = await service.addMemory(session, {
+        const memory = await service.addMemory(session, parseInput(addMemorySchema, {
           content: words.join(' '),
           space: o.space,
           kind: o.kind,
@@ -106,7 +107,7 @@ export function buildProgram(): Command {
           validUntil: o.validUntil,
           vector: o.vector,
           force: o.force === true,
-        });
+        }));
         if (g().json) printJson(memory);
         else printLine(`Stored ${memory.id} in ${memory.space}.`);
       }),
@@ -143,13 +144,13 @@ export function buildProgram(): Command {
     .option('--vector <json>', 'search with your own embedding', json)
     .action(async (words: string[], o: FilterFlags & { mode: string; k: number; vector?: unknown }) =>
       withSession(g(), async (service, session) => {
-        const hits = await service.searchMemories(session, {
+        const hits = await service.searchMemories(session, parseInput(searchSchema, {
           ...filterFrom(o),
           text: words.length ? words.join(' ') : undefined,
           vector: o.vector,
           mode: o.mode,
           k: o.k,
-        });
+        }));
         if (g().json) return printJson(hits);
         if (!hits.length) printLine('No matching memories.');
         hits.forEach((h, i) => printLine(hitLine(h, i + 1)));
@@ -172,7 +173,7 @@ export function buildProgram(): Command {
     .option('--if-version <n>', 'refuse unless the memory is still at this version', int)
     .action(async (id: string, o: Record<string, unknown>) =>
       withSession(g(), async (service, session) => {
-        const memory = await service.updateMemory(session, {
+        const memory = await service.updateMemory(session, parseInput(updateMemorySchema, {
           id,
           content: o.content,
           kind: o.kind,
@@ -183,7 +184,7 @@ export function buildProgram(): Command {
           validUntil: o.validUntil,
           state: o.archive ? 'archived' : o.unarchive ? 'active' : undefined,
           expectedVersion: o.ifVersion,
-        });
+        }));
         if (g().json) printJson(memory);
         else printLine(`Updated ${memory.id} (version ${memory.version}).`);
       }),
@@ -276,7 +277,7 @@ export function buildProgram(): Command {
     .action(async (name: string, o: { role: string; space?: string[] }) =>
       withSession(g(), async (service, session, source) => {
         const password = await source.newPassword('MEMVAULT_NEW_PASSWORD', `Password for new profile ${name}: `);
-        const info = await service.addProfile(session, { name, role: o.role, password, spaces: o.space ?? [] });
+        const info = await service.addProfile(session, parseInput(addProfileSchema, { name, role: o.role, password, spaces: o.space ?? [] }));
         if (g().json) printJson(info);
         else printLine(`Added profile ${info.name} (${info.role}).`);
       }),
@@ -294,7 +295,7 @@ export function buildProgram(): Command {
     .argument('<role>')
     .action(async (name: string, role: string) =>
       withSession(g(), (service, session) => {
-        const info = service.changeRole(session, name, role);
+        const info = service.changeRole(session, name, parseInput(roleSchema, role));
         rekeyAfterRevocation(service, session, g().json === true);
         if (g().json) printJson(info);
         else printLine(`${info.name} is now ${info.role}.`);
@@ -334,7 +335,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--outcome <outcome>').choices(['ok', 'denied', 'failed']))
     .action(async (o: { limit: number; after?: number; actor?: string; action?: string; outcome?: string }) =>
       withSession(g(), (service, session) => {
-        const events = service.listAudit(session, { limit: o.limit, afterSeq: o.after, actorId: o.actor, action: o.action, outcome: o.outcome });
+        const events = service.listAudit(session, parseInput(auditQuerySchema, { limit: o.limit, afterSeq: o.after, actorId: o.actor, action: o.action, outcome: o.outcome }));
         if (g().json) return printJson(events);
         for (const e of events)
           printLine(`${String(e.seq).padStart(6)}  ${e.time}  ${`${e.actorType}:${e.actorId}`.padEnd(22)} ${e.action.padEnd(16)} ${e.outcome.padEnd(7)} ${JSON.stringify(e.details)}`);

@@ -28,27 +28,26 @@ export const addAgentSchema = z.strictObject({
 });
 export type AddAgentInput = z.input<typeof addAgentSchema>;
 
-export interface AgentInfo {
-  id: string;
-  name: string;
-  spaces: string[];
-  grants: AgentGrant[];
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
+export const agentInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  spaces: z.array(z.string()),
+  grants: z.array(z.enum(AGENT_GRANTS)),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
   /** `expired` is derived from the expiry time; the stored state stays as it was. */
-  state: AgentState | 'expired';
-  requestsPerMinute: number;
-  dailyWrites: number;
-  requireSigning: boolean;
-}
+  state: z.enum([...AGENT_STATES, 'expired']),
+  requestsPerMinute: z.number().int(),
+  dailyWrites: z.number().int(),
+  requireSigning: z.boolean(),
+});
+export type AgentInfo = z.infer<typeof agentInfoSchema>;
 
 /** A token is shown once, when it is created or rotated. */
-export interface IssuedAgent {
-  agent: AgentInfo;
-  token: string;
-}
+export const issuedAgentSchema = z.object({ agent: agentInfoSchema, token: z.string() });
+export type IssuedAgent = z.infer<typeof issuedAgentSchema>;
 
 /** What an agent learns about itself (`GET /v1/me`, MCP). */
 export const agentSelfSchema = z.object({

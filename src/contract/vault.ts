@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, type Role } from './roles.js';
+import { ROLES } from './roles.js';
 import { spaceNameSchema } from './memory.js';
 
 export const profileNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'profile names: 1-64 letters, digits, _ . -');
@@ -24,35 +24,30 @@ export const auditQuerySchema = z.strictObject({
 });
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 
-export interface ProfileInfo {
-  id: string;
-  name: string;
-  role: Role;
-  spaces: string[];
-  createdAt: string;
-}
+export const profileInfoSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema, spaces: z.array(z.string()), createdAt: z.string() });
+export type ProfileInfo = z.infer<typeof profileInfoSchema>;
 
-export interface SpaceInfo {
-  id: string;
-  name: string;
-  createdAt: string;
-  members: string[];
-  granted: boolean;
-  memories: number;
-}
+export const spaceInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  members: z.array(z.string()),
+  granted: z.boolean(),
+  memories: z.number().int(),
+});
+export type SpaceInfo = z.infer<typeof spaceInfoSchema>;
 
-export interface SessionInfo {
-  profile: string;
-  role: Role;
-  spaces: string[];
-}
+export const sessionInfoSchema = z.object({ profile: z.string(), role: roleSchema, spaces: z.array(z.string()) });
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
-export interface VaultStats {
-  vaultId: string;
-  profiles: number;
-  spaces: { name: string; active: number; archived: number; deleted: number }[];
-  auditEvents: number;
-}
+const count = z.number().int();
+export const vaultStatsSchema = z.object({
+  vaultId: z.string(),
+  profiles: count,
+  spaces: z.array(z.object({ name: z.string(), active: count, archived: count, deleted: count })),
+  auditEvents: count,
+});
+export type VaultStats = z.infer<typeof vaultStatsSchema>;
 
 /** Long work the vault reports while it runs: loading a space into the index (at the first list or search). */
 export interface ProgressEvent {
@@ -63,15 +58,11 @@ export interface ProgressEvent {
 }
 
 /** What the upkeep after an unlock did, and what it left for an owner or admin. */
-export interface UpkeepReport {
-  resealed: number;
-  reindexed: number;
-  resealLeft: number;
-  reindexLeft: number;
-}
+export const upkeepReportSchema = z.object({ resealed: count, reindexed: count, resealLeft: count, reindexLeft: count });
+export type UpkeepReport = z.infer<typeof upkeepReportSchema>;
 
-export interface IndexStatus {
-  modelId: string;
-  stale: number;
-  mayReindex: boolean;
-}
+export const indexStatusSchema = z.object({ modelId: z.string(), stale: count, mayReindex: z.boolean() });
+export type IndexStatus = z.infer<typeof indexStatusSchema>;
+
+export const rekeyStatusSchema = z.object({ pending: count, mayRekey: z.boolean() });
+export type RekeyStatus = z.infer<typeof rekeyStatusSchema>;

@@ -1,6 +1,7 @@
 import type { AgentGrant } from '../contract/agent.js';
 import type { Permission, Role } from '../contract/roles.js';
 import { PERMISSIONS } from '../contract/roles.js';
+import { OPERATIONS, type OperationName } from '../contract/operations.js';
 import type { Actor } from './session.js';
 
 /** The one table of who may do what (ARCHITECTURE.md, "Profiles, roles, permissions"). */
@@ -23,41 +24,13 @@ export const AGENT_GRANT_PERMISSION: Readonly<Record<AgentGrant, Permission>> = 
   delete: 'memory.delete',
 };
 
-/** Every service operation names the permission it needs here. */
-export const OPERATION_PERMISSION = {
-  addMemory: 'memory.write',
-  addMemories: 'memory.write',
-  getMemory: 'memory.read',
-  listMemories: 'memory.read',
-  searchMemories: 'memory.read',
-  memoryHistory: 'memory.read',
-  updateMemory: 'memory.write',
-  deleteMemory: 'memory.delete',
-  purgeMemory: 'memory.purge',
-  createSpace: 'space.manage',
-  listSpaces: 'space.list',
-  grantSpace: 'space.manage',
-  revokeSpace: 'space.manage',
-  rekeySpaces: 'space.manage',
-  addProfile: 'profile.manage',
-  listProfiles: 'profile.list',
-  changeRole: 'profile.manage',
-  removeProfile: 'profile.manage',
-  changePassword: 'self.password',
-  listAudit: 'audit.read',
-  verifyAudit: 'audit.read',
-  exportAudit: 'audit.read',
-  stats: 'stats.read',
-  reindex: 'index.manage',
-  addAgent: 'agent.own',
-  listAgents: 'agent.own',
-  pauseAgent: 'agent.own',
-  resumeAgent: 'agent.own',
-  revokeAgent: 'agent.own',
-  rotateAgent: 'agent.own',
-} as const satisfies Record<string, Permission>;
+/** Operations that need a permission (src/contract/operations.ts declares each one's). */
+export type Operation = { [N in OperationName]: (typeof OPERATIONS)[N]['permission'] extends Permission ? N : never }[OperationName];
 
-export type Operation = keyof typeof OPERATION_PERMISSION;
+/** The permission each guarded operation needs, read off the declared surface. */
+export const OPERATION_PERMISSION = Object.fromEntries(
+  Object.entries(OPERATIONS).flatMap(([name, spec]) => (spec.permission === null ? [] : [[name, spec.permission]])),
+) as Readonly<Record<Operation, Permission>>;
 
 /** Operations that count against an agent's daily write quota. */
 export const WRITE_OPERATIONS: ReadonlySet<Operation> = new Set(['addMemory', 'updateMemory', 'deleteMemory']);

@@ -3,6 +3,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
 import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
+import type { OperationArgs, OperationName, OperationSurface } from '../contract/operations.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { deriveKey, newKdfParams, type KdfPreset } from '../crypto/kdf.js';
 import { formatRecoveryKey, keyFromRecoveryKey, newBoxKeyPair, newSigningKeyPair, newSymmetricKey, profileSigningKeyPair, sealToPublicKey, wrapSecret } from '../crypto/keys.js';
@@ -30,6 +31,9 @@ import { KeyRotation } from './rotation.js';
 import { Upkeep, type UpkeepPhase } from './upkeep.js';
 import { SIGNING_REF, spaceRef } from './keyring.js';
 import { DEFAULT_SPACE, readMeta } from './rows.js';
+
+/** One argument of an operation as the contract declares it (validated again inside). */
+type In<N extends OperationName, I extends number> = OperationArgs<N>[I];
 
 function headStore(options: VaultOptions): HeadStore {
   return new HeadStore(options.stateDir ?? defaultStateDir());
@@ -65,7 +69,8 @@ export interface CreatedVault {
  * Every capability of Memvault is one method here. Each checks the caller's permission in the
  * policy table, validates input, does its work in one SQLite transaction and appends the audit
  * event in that same transaction. Front doors only translate to and from this class.
- */export class VaultService {
+ */
+export class VaultService implements OperationSurface<Session> {
   private readonly memories: MemoryOps;
   private readonly reindexing: ReindexOps;
   private readonly spaces: SpaceOps;
@@ -203,7 +208,7 @@ export interface CreatedVault {
     });
   }
 
-  listAudit(session: Session, raw: unknown = {}): AuditEvent[] {
+  listAudit(session: Session, raw: In<'listAudit', 0> = {}): AuditEvent[] {
     return this.ctx.act(session, 'listAudit', () => listAudit(this.ctx.db, parse(auditQuerySchema, raw)));
   }
 
@@ -285,40 +290,40 @@ export interface CreatedVault {
 
   // ---------------------------------------------------------------- memories
 
-  addMemory(session: Session, raw: unknown): Promise<Memory> {
+  addMemory(session: Session, raw: In<'addMemory', 0>): Promise<Memory> {
     return this.memories.addMemory(session, raw);
   }
 
   /** Stores `{ memories: [...] }` in one transaction, all or none; progress of embedding, then storing. */
-  addMemories(session: Session, raw: unknown, onProgress?: (phase: 'embed' | 'store', done: number, total: number) => void): Promise<AddMemoriesResult> {
+  addMemories(session: Session, raw: In<'addMemories', 0>, onProgress?: (phase: 'embed' | 'store', done: number, total: number) => void): Promise<AddMemoriesResult> {
     return this.memories.addMemories(session, raw, onProgress);
   }
 
-  getMemory(session: Session, id: unknown): Memory {
+  getMemory(session: Session, id: In<'getMemory', 0>): Memory {
     return this.memories.getMemory(session, id);
   }
 
-  listMemories(session: Session, raw?: unknown): Page<Memory> {
+  listMemories(session: Session, raw?: In<'listMemories', 0>): Page<Memory> {
     return this.memories.listMemories(session, raw);
   }
 
-  searchMemories(session: Session, raw: unknown): Promise<SearchHit[]> {
+  searchMemories(session: Session, raw: In<'searchMemories', 0>): Promise<SearchHit[]> {
     return this.memories.searchMemories(session, raw);
   }
 
-  memoryHistory(session: Session, id: unknown): MemoryVersion[] {
+  memoryHistory(session: Session, id: In<'memoryHistory', 0>): MemoryVersion[] {
     return this.memories.memoryHistory(session, id);
   }
 
-  updateMemory(session: Session, raw: unknown): Promise<UpdateResult> {
+  updateMemory(session: Session, raw: In<'updateMemory', 0>): Promise<UpdateResult> {
     return this.memories.updateMemory(session, raw);
   }
 
-  deleteMemory(session: Session, id: unknown): void {
+  deleteMemory(session: Session, id: In<'deleteMemory', 0>): void {
     return this.memories.deleteMemory(session, id);
   }
 
-  purgeMemory(session: Session, id: unknown): void {
+  purgeMemory(session: Session, id: In<'purgeMemory', 0>): void {
     return this.memories.purgeMemory(session, id);
   }
 
@@ -334,7 +339,7 @@ export interface CreatedVault {
 
   // ---------------------------------------------------------------- spaces
 
-  createSpace(session: Session, name: unknown): SpaceInfo {
+  createSpace(session: Session, name: In<'createSpace', 0>): SpaceInfo {
     return this.spaces.createSpace(session, name);
   }
 
@@ -342,11 +347,11 @@ export interface CreatedVault {
     return this.spaces.listSpaces(session);
   }
 
-  grantSpace(session: Session, space: unknown, profile: unknown): void {
+  grantSpace(session: Session, space: In<'grantSpace', 0>, profile: In<'grantSpace', 1>): void {
     return this.spaces.grantSpace(session, space, profile);
   }
 
-  revokeSpace(session: Session, space: unknown, profile: unknown): void {
+  revokeSpace(session: Session, space: In<'revokeSpace', 0>, profile: In<'revokeSpace', 1>): void {
     return this.spaces.revokeSpace(session, space, profile);
   }
 
@@ -391,7 +396,7 @@ export interface CreatedVault {
     return this.profiles.whoami(session);
   }
 
-  addProfile(session: Session, raw: unknown): Promise<ProfileInfo> {
+  addProfile(session: Session, raw: In<'addProfile', 0>): Promise<ProfileInfo> {
     return this.profiles.addProfile(session, raw);
   }
 
@@ -399,21 +404,21 @@ export interface CreatedVault {
     return this.profiles.listProfiles(session);
   }
 
-  changeRole(session: Session, profile: unknown, role: unknown): ProfileInfo {
+  changeRole(session: Session, profile: In<'changeRole', 0>, role: In<'changeRole', 1>): ProfileInfo {
     return this.profiles.changeRole(session, profile, role);
   }
 
-  removeProfile(session: Session, profile: unknown): void {
+  removeProfile(session: Session, profile: In<'removeProfile', 0>): void {
     return this.profiles.removeProfile(session, profile);
   }
 
-  changePassword(session: Session, current: unknown, next: unknown): Promise<void> {
+  changePassword(session: Session, current: In<'changePassword', 0>, next: In<'changePassword', 1>): Promise<void> {
     return this.profiles.changePassword(session, current, next);
   }
 
   // ---------------------------------------------------------------- agent credentials
 
-  addAgent(session: Session, raw: unknown): IssuedAgent {
+  addAgent(session: Session, raw: In<'addAgent', 0>): IssuedAgent {
     return this.agents.addAgent(session, raw);
   }
 
@@ -421,19 +426,19 @@ export interface CreatedVault {
     return this.agents.listAgents(session);
   }
 
-  pauseAgent(session: Session, name: unknown): AgentInfo {
+  pauseAgent(session: Session, name: In<'pauseAgent', 0>): AgentInfo {
     return this.agents.pauseAgent(session, name);
   }
 
-  resumeAgent(session: Session, name: unknown): AgentInfo {
+  resumeAgent(session: Session, name: In<'resumeAgent', 0>): AgentInfo {
     return this.agents.resumeAgent(session, name);
   }
 
-  revokeAgent(session: Session, name: unknown): AgentInfo {
+  revokeAgent(session: Session, name: In<'revokeAgent', 0>): AgentInfo {
     return this.agents.revokeAgent(session, name);
   }
 
-  rotateAgent(session: Session, name: unknown): IssuedAgent {
+  rotateAgent(session: Session, name: In<'rotateAgent', 0>): IssuedAgent {
     return this.agents.rotateAgent(session, name);
   }
 

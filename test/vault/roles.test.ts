@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/contract/roles.js';
+import { OPERATIONS } from '../../src/contract/operations.js';
 import type { Session } from '../../src/vault/session.js';
 import { VaultError } from '../../src/vault/errors.js';
 import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../support/vault.js';
@@ -28,6 +29,11 @@ const EXPECTED: Record<Role, string[]> = {
 const PASSWORD = 'role-password-1';
 
 describe('role x operation matrix', () => {
+  it('covers every operation the contract declares with a permission', () => {
+    const guarded = Object.entries(OPERATIONS).filter(([, spec]) => spec.permission !== null).map(([name]) => name);
+    expect([...ALL].sort()).toEqual(guarded.sort());
+  });
+
   let v: TestVault;
   let memoryId: string;
   const sessions = new Map<Role, Session>();
@@ -102,7 +108,10 @@ describe('role x operation matrix', () => {
       const allowed: string[] = [];
       for (const op of ALL) {
         try {
-          await run(op, sessions.get(role)!);
+          const result = await run(op, sessions.get(role)!);
+          // What crosses IPC or HTTP is what the contract says it is.
+          const declared = (OPERATIONS as Record<string, { result: { safeParse(x: unknown): { success: boolean; error?: unknown } } }>)[op]!.result.safeParse(result);
+          expect(declared.success, `${op} answers its declared result: ${String(declared.error)}`).toBe(true);
           allowed.push(op);
         } catch (err) {
           // The owner holds every key, so for it every operation must succeed outright. For other
