@@ -180,9 +180,27 @@ row('hybrid search k=10 p50 / p95', `vector p50 ${p50.toFixed(2)} ms`, `${pct(hy
 
 // Last, so these memories are not part of the searches measured above.
 const SINGLE = Math.min(1000, N);
+const singles = Array.from({ length: 2 * SINGLE }, (_, i) => ({ content: `single add ${i} ${text(i)}`, vector: Array.from(clustered()) }));
+const plainAgain = new Database(join(dir, 'plain.db'));
+plainAgain.pragma('synchronous = NORMAL');
+const insPlainAgain = plainAgain.prepare('INSERT INTO m (id, content, tags, embedding) VALUES (?, ?, ?, ?)');
+const insFtsAgain = plainAgain.prepare('INSERT INTO f (rowid, content) VALUES (?, ?)');
 start = performance.now();
-for (let i = 0; i < SINGLE; i++) await service.addMemory(session, { content: `single add ${i} ${text(i)}`, vector: Array.from(clustered()), force: true });
-row(`add, one per call (${SINGLE} more)`, '-', `${(ms(start) / SINGLE).toFixed(3)} ms each`, '-');
+for (let i = 0; i < SINGLE; i++)
+  plainAgain.transaction(() => {
+    insPlainAgain.run(N + i + 1, singles[i]!.content, '[]', Buffer.from(Float32Array.from(singles[i]!.vector).buffer));
+    insFtsAgain.run(N + i + 1, singles[i]!.content);
+  })();
+const plainSingleMs = ms(start) / SINGLE;
+plainAgain.close();
+start = performance.now();
+for (let i = 0; i < SINGLE; i++) await service.addMemory(session, { ...singles[i]!, force: true });
+const forcedMs = ms(start) / SINGLE;
+row(`add, one per call, forced (${SINGLE} more)`, `plain SQLite + FTS5 row, one transaction each: ${plainSingleMs.toFixed(3)} ms`, `${forcedMs.toFixed(3)} ms each`, `${(plainSingleMs / forcedMs).toFixed(2)}x speed`);
+start = performance.now();
+for (let i = SINGLE; i < 2 * SINGLE; i++) await service.addMemory(session, singles[i]!);
+const checkedMs = ms(start) / SINGLE;
+row(`add, one per call, near-duplicate check on (${SINGLE} more)`, `forced add ${forcedMs.toFixed(3)} ms`, `${checkedMs.toFixed(3)} ms each`, `${(forcedMs / checkedMs).toFixed(2)}x speed`);
 
 service.close();
 rmSync(dir, { recursive: true, force: true });
