@@ -1,11 +1,12 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { MEMVAULT_VERSION } from '../contract/version.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
 import type { Session, VaultService } from '../vault/index.js';
 import { toProblem } from './problem.js';
 
-export const MCP_SERVER_INFO = { name: 'memvault', version: '0.3.0' } as const;
+export const MCP_SERVER_INFO = { name: 'memvault', version: MEMVAULT_VERSION } as const;
 
 /**
  * The MCP face of the vault for one agent. `session` is asked for at every tool call, so a

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { SEARCH_MODES, MEMORY_STATES, addMemorySchema, searchSchema, updateMemorySchema, type MemoryFilter } from '../contract/memory.js';
 import { addProfileSchema, auditQuerySchema, roleSchema } from '../contract/vault.js';
 import { ROLES } from '../contract/roles.js';
+import { MEMVAULT_VERSION } from '../contract/version.js';
 import { VaultService, parseInput } from '../vault/index.js';
 import { registerAgentCommands } from './agent-commands.js';
 import { registerImportCommand } from './import-command.js';
@@ -54,7 +55,7 @@ function defaultOwnerName(): string {
 export function buildProgram(): Command {
   const program = new Command('memvault')
     .description('Memvault: an encrypted, local-first memory vault for AI agents')
-    .version('0.1.0')
+    .version(MEMVAULT_VERSION)
     .option('--vault <path>', 'vault file (default: $MEMVAULT_VAULT or the OS app-data folder)')
     .option('--profile <name>', 'profile to unlock (default: the owner)')
     .option('--password-stdin', 'read the password (and a new password, if needed) from standard input, one per line')

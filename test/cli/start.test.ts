@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MEMVAULT_VERSION } from '../../src/contract/version.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('the memvault bin', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('reports the version of package.json', () => {
+    expect(MEMVAULT_VERSION).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/memvault.js'), '--version'], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe(MEMVAULT_VERSION);
+  });
+
+  it('runs dist/ only while it is at least as new as every source file, else the sources', () => {
+    dir = mkdtempSync(join(tmpdir(), 'memvault-bin-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist/cli'), { recursive: true });
+    mkdirSync(join(dir, 'src/cli'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    copyFileSync(join(ROOT, 'bin/memvault.js'), join(dir, 'bin/memvault.js'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(dir, 'dist/cli/main.js'), "export async function main() { console.log('dist'); return 0; }\n");
+    writeFileSync(join(dir, 'src/cli/main.ts'), "export async function main(): Promise<number> { console.log('src'); return 0; }\n");
+    const which = () => spawnSync(process.execPath, [join(dir!, 'bin/memvault.js')], { encoding: 'utf8' }).stdout.trim();
+    const at = (path: string, seconds: number) => utimesSync(join(dir!, path), seconds, seconds);
+
+    expect(which()).toBe('src');
+    writeFileSync(join(dir, 'dist/.built'), '');
+    at('src/cli/main.ts', 1_000);
+    at('dist/.built', 2_000);
+    expect(which()).toBe('dist');
+    at('src/cli/main.ts', 3_000);
+    expect(which()).toBe('src');
+  });
+});
