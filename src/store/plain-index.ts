@@ -54,6 +54,8 @@ interface SpaceEntry {
   loaded: boolean;
 }
 
+/** Candidates the near-duplicate check draws from the int8 pass before exact rescoring. */
+const DUPLICATE_DRAW = 64;
 /** Rows given duplicate keys per transaction when a space first needs them. */
 const DUP_KEY_CHUNK = 5_000;
 
@@ -279,6 +281,18 @@ export class PlainIndex {
   }
 
   /** `fresh`: the space is being loaded whole, so nothing of it is in the index to replace. */
+  /**
+   * The few nearest vectors of one space among memories in these states, for the near-duplicate
+   * check of an add: an int8 first pass draws DUPLICATE_DRAW candidates and they are rescored
+   * exactly (VectorSet.nearestApprox). User searches stay exact (`vectorSearch`).
+   */
+  nearestForDuplicates(query: Float32Array, spaceId: string, states: string[], limit: number): Ranked[] {
+    const e = this.spaces.get(spaceId);
+    if (!e) return [];
+    const admit = new Set(states);
+    return e.vectors.nearestApprox(query, limit, DUPLICATE_DRAW, (id) => admit.has(e.vectorState.get(id) ?? ''));
+  }
+
   private upsertOne(e: SpaceEntry, m: IndexedMemory, fresh: boolean): void {
     if (!fresh) this.removeRows(m.id);
     const dupKey = e.dupKeys ? hashKey(this.duplicateKey(m.content)) : null;

@@ -1,4 +1,5 @@
 import usearch from 'usearch';
+import { QuantizedRows } from './quantized-rows.js';
 
 /** A hit of an exact scan: the slot's memory id and its cosine similarity to the query. */
 export interface VectorHit {
@@ -22,6 +23,8 @@ export class VectorSet {
   private data: Float32Array;
   private ids: string[] = [];
   private readonly slots = new Map<string, number>();
+  /** Built at the first `nearestApprox` (the near-duplicate check), then kept in step. */
+  private quantized: QuantizedRows | null = null;
 
   constructor(readonly dimensions: number, capacity = 64) {
     this.data = new Float32Array(Math.max(1, capacity) * dimensions);
@@ -56,6 +59,7 @@ export class VectorSet {
     const scale = 1 / Math.sqrt(norm);
     const base = slot * this.dimensions;
     for (let i = 0; i < vector.length; i++) this.data[base + i] = vector[i]! * scale;
+    this.quantized?.write(slot, this.data, base);
   }
 
   remove(id: string): void {
@@ -65,20 +69,47 @@ export class VectorSet {
     if (slot !== last) {
       const moved = this.ids[last]!;
       this.data.copyWithin(slot * this.dimensions, last * this.dimensions, (last + 1) * this.dimensions);
+      this.quantized?.move(last, slot);
       this.ids[slot] = moved;
       this.slots.set(moved, slot);
     }
     this.ids.pop();
     this.slots.delete(id);
     this.data.fill(0, last * this.dimensions, (last + 1) * this.dimensions);
+    this.quantized?.clearRow(last);
   }
 
   /** Zeroes the plaintext vectors and forgets them. */
   clear(): void {
     this.data.fill(0);
     this.data = new Float32Array(this.dimensions);
+    this.quantized?.clear();
+    this.quantized = null;
     this.ids = [];
     this.slots.clear();
+  }
+
+  /**
+   * The `k` nearest among those `accept` admits, exactly rescored, from `draw` candidates of an
+   * int8 first pass: for the near-duplicate check of every add, which needs the few closest
+   * rows and can afford to miss one whose int8 rank falls past `draw` (it would have to lose
+   * dozens of places to rounding of at most half a step in 127 per component).
+   */
+  nearestApprox(query: Float32Array, k: number, draw: number, accept: (id: string) => boolean): VectorHit[] {
+    const n = this.ids.length;
+    if (n === 0 || k <= 0 || query.length !== this.dimensions) return [];
+    const q = unit(query);
+    if (!q) return [];
+    if (!this.quantized) {
+      this.quantized = new QuantizedRows(this.dimensions, n);
+      for (let slot = 0; slot < n; slot++) this.quantized.write(slot, this.data, slot * this.dimensions);
+    }
+    const top = new TopK(k);
+    for (const slot of this.quantized.nearest(q, n, draw)) {
+      const id = this.ids[slot];
+      if (id !== undefined && accept(id)) top.offer(id, this.dot(q, slot));
+    }
+    return top.sorted();
   }
 
   /**
@@ -145,7 +176,8 @@ export class VectorSet {
 
   private grow(rows: number): void {
     if (rows * this.dimensions <= this.data.length) return;
-    const next = new Float32Array(Math.max(rows, (this.data.length / this.dimensions) * 2) * this.dimensions);
+    // 1.5x, not 2x: a space loaded at its exact size must not double its memory at the next add.
+    const next = new Float32Array(Math.max(rows, Math.ceil((this.data.length / this.dimensions) * 1.5)) * this.dimensions);
     next.set(this.data);
     this.data.fill(0);
     this.data = next;

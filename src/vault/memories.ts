@@ -310,7 +310,7 @@ export class MemoryOps {
     return (
       this.ctx.index.findByDuplicateKey(spaceId, normalized) ??
       this.ctx.index
-        .vectorSearch(vector, { spaceIds: [spaceId], states: ['active', 'archived'] }, DUPLICATE_CANDIDATES)
+        .nearestForDuplicates(vector, spaceId, ['active', 'archived'], DUPLICATE_CANDIDATES)
         .filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY)
         .find((h) => trigramSimilarity(normalizeForDuplicates(this.ctx.index.get(h.id)!.content), normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
     );

@@ -93,6 +93,29 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
     sameIds(got, bruteForce(rows, query, 10, (m) => m.state === 'archived'));
   });
 
+  it('the near-duplicate pass (int8, rescored) finds the near copy of a row, with its exact score, and follows removals and replacements', () => {
+    const near = (m: IndexedMemory) => Float32Array.from(m.vector!, (x) => x + 0.05 * rand());
+    const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, j) => s + x * b[j]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
+    const nearest = (q: Float32Array) => index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 5);
+    for (const m of rows.slice(0, 50)) {
+      const q = near(m);
+      const [first] = nearest(q);
+      expect(first!.id).toBe(m.id);
+      expect(first!.score).toBeCloseTo(cosine(q, m.vector!), 5);
+      expect(first!.score).toBeGreaterThan(0.9);
+    }
+    // Built at the first check, the int8 copy now has to follow the changes.
+    const removed = rows[10]!;
+    const replaced = { ...rows[20]!, vector: vec(), version: 2 };
+    index.apply('space-a', [{ remove: removed.id }, { upsert: replaced }], 2);
+    expect(nearest(near(removed)).map((h) => h.id)).not.toContain(removed.id);
+    expect(nearest(near(replaced))[0]!.id).toBe(replaced.id);
+    expect(nearest(near(rows[20]!)).map((h) => h.id)).not.toContain(replaced.id);
+    // The last row moved into the removed one's slot: it is still found as itself.
+    const last = rows.at(-1)!;
+    expect(nearest(near(last))[0]!.id).toBe(last.id);
+  });
+
   it('removing and replacing memories keeps the scan exact (no stale slot answers)', () => {
     const gone = rows.slice(0, 2000);
     index.apply('space-a', gone.map((m) => ({ remove: m.id })), 2);
