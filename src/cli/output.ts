@@ -1,5 +1,4 @@
 import type { Memory, SearchHit } from '../contract/memory.js';
-import type { VerifyReport } from '../vault/index.js';
 
 /*
  * Memory content, tags and metadata are written by agents, and this output goes to the owner's
@@ -73,9 +72,3 @@ export function table(rows: string[][]): string {
 }
 
 /** What `audit verify` and `doctor` say: intact, how far it is signed, or the first bad event and why. */
-export function verifyText(r: VerifyReport): string {
-  if (r.ok) return `Audit log intact: ${r.events} events, all covered by ${r.checkpoints} signed checkpoints.`;
-  if (r.problem === 'unsigned_tail')
-    return `Audit log NOT fully verified: events 1-${r.signedThrough} are intact and signed; the last ${r.unsignedEvents} (from event ${r.firstBadSeq}) are not signed yet, so they could have been changed or added by anyone with the file. The next owner, admin or agent action signs them.`;
-  return `Audit log BROKEN${r.firstBadSeq === null ? '' : ` at event ${r.firstBadSeq}`}: ${r.reason}.`;
-}

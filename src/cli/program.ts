@@ -5,14 +5,13 @@ import { SEARCH_MODES, MEMORY_STATES, addMemorySchema, searchSchema, updateMemor
 import { addProfileSchema, auditQuerySchema, roleSchema } from '../contract/vault.js';
 import { ROLES } from '../contract/roles.js';
 import { MEMVAULT_VERSION } from '../contract/version.js';
-import { VaultService, parseInput } from '../vault/index.js';
+import { VaultService, describeVerify, diagnose, parseInput } from '../vault/index.js';
 import { registerAgentCommands } from './agent-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { collect, int, json, num } from './args.js';
-import { runDoctor } from './doctor.js';
 import { registerServerCommands } from './server-commands.js';
 import { kdfPreset, openVault, progressPrinter, rekeyAfterRevocation, secrets, vaultPath, withSession, type GlobalOptions } from './context.js';
-import { hitLine, memoryBlock, memoryLine, printJson, printLine, table, verifyText } from './output.js';
+import { hitLine, memoryBlock, memoryLine, printJson, printLine, table } from './output.js';
 
 interface FilterFlags {
   space?: string[];
@@ -350,7 +349,7 @@ export function buildProgram(): Command {
       try {
         const report = service.verifyChainNow();
         if (g().json) printJson(report);
-        else printLine(verifyText(report));
+        else printLine(describeVerify(report));
         if (!report.ok) process.exitCode = 1;
       } finally {
         service.close();
@@ -403,7 +402,7 @@ export function buildProgram(): Command {
     .command('doctor')
     .description('check this machine and the vault file (no password needed)')
     .action(async () => {
-      const report = await runDoctor(vaultPath(g()));
+      const report = await diagnose(vaultPath(g()));
       if (g().json) printJson(report);
       else for (const c of report.checks) printLine(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
       if (!report.ok) process.exitCode = 1;

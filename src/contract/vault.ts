@@ -66,3 +66,9 @@ export type IndexStatus = z.infer<typeof indexStatusSchema>;
 
 export const rekeyStatusSchema = z.object({ pending: count, mayRekey: z.boolean() });
 export type RekeyStatus = z.infer<typeof rekeyStatusSchema>;
+
+/** One check of `doctor`: the machine (Node, the offline model) and the vault file, no password needed. */
+export const doctorCheckSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
+export const doctorReportSchema = z.object({ ok: z.boolean(), checks: z.array(doctorCheckSchema) });
+export type DoctorCheck = z.infer<typeof doctorCheckSchema>;
+export type DoctorReport = z.infer<typeof doctorReportSchema>;

@@ -7,6 +7,7 @@ export { VaultService, type VaultOptions, type CreateVaultOptions, type CreatedV
 export type { Session } from './session.js';
 export { VaultError, agentAuthFailed, toErrorBody } from './errors.js';
 export { parse as parseInput } from './validate.js';
+export { diagnose, describeVerify } from './doctor.js';
 export type { VerifyReport } from '../audit/chain.js';
 export type { KdfPreset } from '../crypto/kdf.js';
 export { requestKeyOf } from '../crypto/agent-token.js';

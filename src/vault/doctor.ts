@@ -1,12 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { VaultService, defaultEmbedder } from '../vault/index.js';
-import { verifyText } from './output.js';
-
-export interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+import type { DoctorCheck, DoctorReport } from '../contract/vault.js';
+import type { VerifyReport } from '../contract/audit.js';
+import { defaultEmbedder } from '../embed/use-lite.js';
+import { VaultService } from './vault-service.js';
 
 async function check(name: string, run: () => Promise<string> | string): Promise<DoctorCheck> {
   try {
@@ -16,8 +12,12 @@ async function check(name: string, run: () => Promise<string> | string): Promise
   }
 }
 
-/** Checks the runtime (native modules, WebAssembly, the offline model) and, if present, the vault file. */
-export async function runDoctor(path: string): Promise<{ ok: boolean; checks: DoctorCheck[] }> {
+/**
+ * Checks the runtime (native modules, WebAssembly, the offline model) and, if present, the
+ * vault file: its mode, that it opens, SQLite's integrity check and the audit chain. Every
+ * front door (the CLI's doctor, the app) shows this same report.
+ */
+export async function diagnose(path: string): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   checks.push(await check('node', () => {
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
@@ -49,10 +49,18 @@ export async function runDoctor(path: string): Promise<{ ok: boolean; checks: Do
     checks.push(await check('database integrity', () => opened.integrityCheck()));
     checks.push(await check('audit chain', () => {
       const r = opened.verifyChainNow();
-      if (!r.ok) throw new Error(verifyText(r));
+      if (!r.ok) throw new Error(describeVerify(r));
       return `${r.events} events, ${r.checkpoints} signed checkpoints`;
     }));
     opened.close();
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** The verdict of `verify` in words, for people: what is intact, what is not signed yet, where it broke. */
+export function describeVerify(r: VerifyReport): string {
+  if (r.ok) return `Audit log intact: ${r.events} events, all covered by ${r.checkpoints} signed checkpoints.`;
+  if (r.problem === 'unsigned_tail')
+    return `Audit log NOT fully verified: events 1-${r.signedThrough} are intact and signed; the last ${r.unsignedEvents} (from event ${r.firstBadSeq}) are not signed yet, so they could have been changed or added by anyone with the file. The next owner, admin or agent action signs them.`;
+  return `Audit log BROKEN${r.firstBadSeq === null ? '' : ` at event ${r.firstBadSeq}`}: ${r.reason}.`;
 }
