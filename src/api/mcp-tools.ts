@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { MEMVAULT_VERSION } from '../contract/version.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { contentSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
+import { contentSchema, contextSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
 import type { Session, VaultService } from '../vault/index.js';
 import { toProblem } from './problem.js';
 
@@ -30,6 +30,13 @@ export function createMcpServer(service: VaultService, session: () => Session): 
         'sentence ("The user prefers pnpm over npm"). Near-duplicates of an existing memory are refused with its id; update that one instead.',
       inputSchema: {
         content: contentSchema.describe(`The memory itself, up to ${LIMITS.contentBytes} bytes`),
+        context: contextSchema
+          .optional()
+          .describe(
+            'Optional text that helps find the memory later but is not part of it: the question it answers, the surrounding ' +
+              'conversation, the document or date it comes from. Pass it when the memory is a short reply whose topic is only ' +
+              `clear from what came before ("Yes, every Sunday" after "Do you still go hiking?"). Up to ${LIMITS.contextBytes} bytes.`,
+          ),
         kind: kindSchema.optional().describe('fact, preference, episode, note (default) or another lowercase slug'),
         tags: tagsSchema.optional().describe('Short labels for filtering, e.g. ["project-x", "tooling"]'),
         space: spaceNameSchema.optional().describe('Space to store it in (default: your first space; see list_spaces)'),
@@ -52,6 +59,7 @@ export function createMcpServer(service: VaultService, session: () => Session): 
           .array(
             z.strictObject({
               content: contentSchema,
+              context: contextSchema.optional(),
               kind: kindSchema.optional(),
               tags: tagsSchema.optional(),
               space: spaceNameSchema.optional(),

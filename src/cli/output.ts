@@ -54,6 +54,7 @@ export function memoryBlock(m: Memory): string {
     // Indented, so no line of the content can pass for one of the headers above or for output
     // that follows; CRLF is an ordinary line break here, a lone CR is escaped by printLine.
     ...m.content.split(/\r?\n/).map((l) => `  ${l}`),
+    ...(m.context ? ['', 'context:', ...m.context.split(/\r?\n/).map((l) => `  ${l}`)] : []),
   ]
     .filter((l) => l !== null)
     .join('\n');

@@ -88,6 +88,7 @@ export function buildProgram(): Command {
     .option('--space <name>', 'space to store it in (default: the default space)')
     .option('--kind <kind>', 'fact, preference, episode, note, or a custom slug', 'note')
     .option('--tag <tag>', 'tag (repeatable or comma-separated)', collect)
+    .option('--context <text>', 'text that helps find it but is not part of it (the conversation or document around it)')
     .option('--meta <json>', 'metadata as a JSON object', json)
     .option('--importance <0..1>', 'importance', num)
     .option('--valid-from <time>', 'valid from (ISO 8601)')
@@ -98,6 +99,7 @@ export function buildProgram(): Command {
       withSession(g(), async (service, session) => {
         const memory = await service.addMemory(session, parseInput(addMemorySchema, {
           content: words.join(' '),
+          context: o.context,
           space: o.space,
           kind: o.kind,
           tags: o.tag,
@@ -164,6 +166,7 @@ export function buildProgram(): Command {
     .option('--content <text>', 'new text')
     .option('--kind <kind>', 'new kind')
     .option('--tag <tag>', 'replace the tags (repeatable)', collect)
+    .option('--context <text>', 'replace the context')
     .option('--meta <json>', 'replace the metadata', json)
     .option('--importance <0..1>', 'importance', num)
     .option('--valid-from <time>', 'valid from (ISO 8601)')
@@ -176,6 +179,7 @@ export function buildProgram(): Command {
         const memory = await service.updateMemory(session, parseInput(updateMemorySchema, {
           id,
           content: o.content,
+          context: o.context,
           kind: o.kind,
           tags: o.tag,
           metadata: o.meta,

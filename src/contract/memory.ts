@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 export const LIMITS = {
   contentBytes: 32 * 1024,
+  contextBytes: 16 * 1024,
   tags: 32,
   tagChars: 64,
   metadataBytes: 8 * 1024,
@@ -32,6 +33,15 @@ export const contentSchema = z
   .string()
   .refine((s) => s.trim().length > 0, 'content must not be empty')
   .refine((s) => utf8Bytes(s) <= LIMITS.contentBytes, `content is larger than ${LIMITS.contentBytes} bytes`);
+
+/**
+ * Text that helps find a memory but is not what it says: the conversation around it, the
+ * document it came from, the date it refers to. Sealed like the content, keyword-indexed in a
+ * column of its own at a lower weight, not embedded.
+ */
+export const contextSchema = z
+  .string()
+  .refine((s) => utf8Bytes(s) <= LIMITS.contextBytes, `context is larger than ${LIMITS.contextBytes} bytes`);
 
 export const tagSchema = z
   .string()
@@ -72,6 +82,7 @@ export const addMemorySchema = z.strictObject({
   space: spaceNameSchema.optional(),
   kind: kindSchema.default('note'),
   content: contentSchema,
+  context: contextSchema.default(''),
   tags: tagsSchema.default([]),
   metadata: metadataSchema.default({}),
   importance: z.number().min(0).max(1).default(0.5),
@@ -103,6 +114,7 @@ export type AddMemoriesResult = z.infer<typeof addMemoriesResultSchema>;
 export const updateMemorySchema = z.strictObject({
   id: memoryIdSchema,
   content: contentSchema.optional(),
+  context: contextSchema.optional(),
   kind: kindSchema.optional(),
   tags: tagsSchema.optional(),
   metadata: metadataSchema.optional(),
@@ -156,6 +168,8 @@ export const memorySchema = z.object({
   space: z.string(),
   kind: z.string(),
   content: z.string(),
+  /** Empty when none was given. */
+  context: z.string(),
   tags: z.array(z.string()),
   metadata: z.record(z.string(), z.unknown()),
   /** Who wrote it: `profile:NAME` or `agent:NAME`. */

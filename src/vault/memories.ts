@@ -135,7 +135,7 @@ export class MemoryOps {
       validUntil: ms(input.validUntil),
       change: 'create',
       model,
-      fields: { content: input.content, tags: dedupe(input.tags), metadata: JSON.stringify(input.metadata), source: session.label, embedding: vector },
+      fields: { content: input.content, context: input.context, tags: dedupe(input.tags), metadata: JSON.stringify(input.metadata), source: session.label, embedding: vector },
     });
   }
 
@@ -209,6 +209,7 @@ export class MemoryOps {
         return {
           kind: v.kind,
           content: f.content,
+          context: f.context,
           tags: f.tags,
           metadata: JSON.parse(f.metadata) as Record<string, unknown>,
           source: f.source,
@@ -255,6 +256,7 @@ export class MemoryOps {
         model: vector === undefined ? cur.embed_model : input.vector ? `caller:${this.ctx.embedder.modelId}` : this.ctx.embedder.modelId,
         fields: {
           content: input.content ?? old.content,
+          context: input.context ?? old.context,
           tags: input.tags ? dedupe(input.tags) : old.tags,
           metadata: input.metadata ? JSON.stringify(input.metadata) : old.metadata,
           source: old.source,
@@ -337,6 +339,7 @@ export class MemoryOps {
       kind: v.kind,
       state: v.state,
       content: v.fields.content,
+      context: v.fields.context,
       tags: v.fields.tags,
       metadata: v.fields.metadata,
       source: v.fields.source,

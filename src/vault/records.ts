@@ -2,6 +2,8 @@ import { seal, open, associatedData, DecryptionError } from '../crypto/aead.js';
 
 export interface PlainFields {
   content: string;
+  /** Empty when none was given (and for every version written before context existed). */
+  context: string;
   tags: string[];
   metadata: string;
   source: string;
@@ -49,14 +51,16 @@ function recordAd(place: RecordPlace): Uint8Array {
 /**
  * One AEAD call per version (libsodium-wrappers' per-call cost dominated five small ones).
  * Plaintext: u32 length-prefixed embedding (float32 LE, empty for none), then content, tags
- * (JSON), metadata (JSON) and source, each u32 length-prefixed UTF-8. Lengths are big-endian.
+ * (JSON), metadata (JSON) and source, each u32 length-prefixed UTF-8, then the context the same
+ * way only when there is one (so a record without context has the bytes it had before context
+ * existed). Lengths are big-endian.
  */
 export function sealRecord(key: Uint8Array, place: RecordPlace, f: PlainFields): Uint8Array {
   return seal(key, packRecord(f), recordAd(place));
 }
 
 export function packRecord(f: PlainFields): Uint8Array {
-  const texts = [f.content, JSON.stringify(f.tags), f.metadata, f.source].map((t) => enc.encode(t));
+  const texts = [f.content, JSON.stringify(f.tags), f.metadata, f.source, ...(f.context ? [f.context] : [])].map((t) => enc.encode(t));
   const vector = f.embedding ? new Uint8Array(f.embedding.buffer, f.embedding.byteOffset, f.embedding.byteLength) : new Uint8Array(0);
   const out = new Uint8Array(U32 + vector.length + texts.reduce((n, t) => n + U32 + t.length, 0));
   const view = new DataView(out.buffer);
@@ -84,9 +88,16 @@ export function unpackRecord(plain: Uint8Array): PlainFields {
   const vector = next();
   if (vector.length % 4 !== 0) throw new DecryptionError();
   const [content, tags, metadata, source] = [next(), next(), next(), next()].map(utf8);
+  // One spelling per record: a context part is written only when it is not empty.
+  let context = '';
+  if (at < plain.length) {
+    context = utf8(next());
+    if (context === '') throw new DecryptionError();
+  }
   if (at !== plain.length) throw new DecryptionError();
   return {
     content: content!,
+    context,
     tags: parseTags(tags!),
     metadata: metadata!,
     source: source!,
@@ -130,6 +141,7 @@ function openPerField(key: Uint8Array, place: RecordPlace, s: SealedColumns): Pl
   const embedding = s.embedding ? field('embedding') : null;
   return {
     content: utf8(field('content')),
+    context: '',
     tags: parseTags(utf8(field('tags'))),
     metadata: utf8(field('metadata')),
     source: utf8(field('source')),

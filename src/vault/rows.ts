@@ -108,6 +108,7 @@ export function decrypted(r: CurrentRow, f: PlainFields): StoredMemory {
     kind: r.kind,
     state: r.state,
     content: f.content,
+    context: f.context,
     tags: f.tags,
     metadata: f.metadata,
     source: f.source,

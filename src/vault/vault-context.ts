@@ -515,6 +515,7 @@ export class VaultContext {
       space: this.spaceName(m.spaceId),
       kind: m.kind,
       content: m.content,
+      context: m.context,
       tags: m.tags,
       metadata: JSON.parse(m.metadata) as Record<string, unknown>,
       source: m.source,

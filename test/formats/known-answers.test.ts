@@ -27,7 +27,7 @@ describe('known-answer vectors', () => {
     );
   });
 
-  const RECORD_FIELDS = { content: 'Tom is a cat', tags: ['pets'], metadata: '{"a":1}', source: 'profile:o', embedding: new Float32Array([1, -0.5]) };
+  const RECORD_FIELDS = { content: 'Tom is a cat', context: '', tags: ['pets'], metadata: '{"a":1}', source: 'profile:o', embedding: new Float32Array([1, -0.5]) };
   /** Sealed with key 00…1f and nonce 24…24 at vault v, space s, memory m, version 1. */
   const SEALED_RECORD =
     '242424242424242424242424242424242424242424242424abc5587691aded5b74429248037486a6bf9a2adde70982a9b28e668631ba97561dfb30a81855867b96042ab397f62f2ac471b1a53d0bcd8e7d8aadcc84e3b25c7a201b7ea1e0773a01b5f01a256873e3';
@@ -36,6 +36,12 @@ describe('known-answer vectors', () => {
   it('record-plaintext: length-prefixed embedding, content, tags, metadata, source', () => {
     expect(hex(packRecord(RECORD_FIELDS))).toBe(
       '000000080000803f000000bf0000000c546f6d206973206120636174000000085b2270657473225d000000077b2261223a317d0000000970726f66696c653a6f',
+    );
+  });
+
+  it('record-plaintext-context: a context, when there is one, follows the source the same way', () => {
+    expect(hex(packRecord({ ...RECORD_FIELDS, context: 'at home' }))).toBe(
+      '000000080000803f000000bf0000000c546f6d206973206120636174000000085b2270657473225d000000077b2261223a317d0000000970726f66696c653a6f00000007617420686f6d65',
     );
   });
 

@@ -16,6 +16,7 @@ function memory(i: number, spaceId: string, extra: Partial<IndexedMemory> = {}):
     kind: i % 3 === 0 ? 'preference' : 'fact',
     state: 'active',
     content: `memory number ${i}`,
+    context: '',
     tags: [],
     metadata: '{}',
     source: 'profile:olivia',
