@@ -57,8 +57,9 @@ interface SpaceEntry {
 
 /**
  * BM25 weight of each keyword column. Context (the turns around a reply, the document it came
- * from) counts half: on the LoCoMo dev split, neighbouring turns in a second column at 0.5 gave
- * turn-level recall@10 0.770 against 0.762 with them in the content (issue 9's measurement).
+ * from) counts half: on the LoCoMo dev split (`npm run bench:quality`, hybrid recall@10) 0.5
+ * gave 0.768, 0.3 and 0.7 gave 0.762 each; issue 9 measured 0.770 against 0.762 with the
+ * neighbouring turns in the content.
  */
 const BM25_CONTENT = 1.0;
 const BM25_TAGS = 1.0;
