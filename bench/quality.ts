@@ -1,5 +1,5 @@
 /**
- * `npm run bench:quality [-- --data FILE] [-- --out FILE]`: how well search finds what a
+ * `npm run bench:quality [-- --data FILE] [--out FILE] [--url URL --model NAME [--api-key-env NAME]]`: how well search finds what a
  * conversation stored, on a file in the LoCoMo format (default: the development split in
  * ../shared/data/locomo, evaluation only, never copied here). Each conversation is its own
  * space; each turn a memory with the speaker, any image caption and the session date in the
@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { VaultService } from '../src/vault/vault-service.js';
 import { defaultEmbedder } from '../src/embed/use-lite.js';
+import { HttpEmbedder } from '../src/embed/http-embedder.js';
+import type { Embedder } from '../src/embed/embedder.js';
 import { ftsQuery } from '../src/vault/text.js';
 import type { SearchMode } from '../src/contract/memory.js';
 
@@ -33,6 +35,10 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: join(import.meta.dirname, '../../shared/data/locomo/locomo-dev.json') },
     out: { type: 'string', default: join(import.meta.dirname, 'results/quality.json') },
+    // An OpenAI-compatible endpoint (e.g. Ollama) instead of the built-in offline model.
+    url: { type: 'string' },
+    model: { type: 'string' },
+    'api-key-env': { type: 'string' },
   },
 });
 const file = values.data!;
@@ -85,7 +91,14 @@ const add = (method: Method, category: string, ranked: string[], evidence: strin
 };
 
 const conversations = JSON.parse(readFileSync(file, 'utf8')) as Conversation[];
-const embedder = defaultEmbedder();
+async function chooseEmbedder(): Promise<Embedder> {
+  if (!values.url) return defaultEmbedder();
+  if (!values.model) throw new Error('--url needs --model');
+  const apiKey = values['api-key-env'] ? process.env[values['api-key-env']] : undefined;
+  const options = { url: values.url, model: values.model, ...(apiKey ? { apiKey } : {}) };
+  return new HttpEmbedder({ ...options, dimensions: await HttpEmbedder.probe(options) });
+}
+const embedder = await chooseEmbedder();
 const dir = mkdtempSync(join(tmpdir(), 'memvault-quality-'));
 const { service } = await VaultService.create(join(dir, 'v.db'), { ownerName: 'eval', password: 'eval-password', kdf: 'insecure-test-only', stateDir: join(dir, 'state'), embedder });
 const owner = await service.unlock('eval', 'eval-password');
@@ -149,7 +162,7 @@ for (const method of METHODS)
     if (s) rows.push([method, category, String(s.n), fmt(s.r5 / s.n), fmt(s.r10 / s.n), fmt(s.mrr / s.n), fmt(s.s5 / s.n)]);
   }
 const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-console.log(`${file}: ${conversations.length} conversations`);
+console.log(`${file}: ${conversations.length} conversations, embedder ${embedder.modelId}`);
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 
 const overall = (method: Method) => {
@@ -159,5 +172,5 @@ const overall = (method: Method) => {
 mkdirSync(dirname(values.out!), { recursive: true });
 writeFileSync(
   values.out!,
-  `${JSON.stringify({ data: file, hybridRecallAt10: overall('hybrid').recallAt10, overall: Object.fromEntries(METHODS.map((m) => [m, overall(m)])), date: new Date().toISOString() }, null, 2)}\n`,
+  `${JSON.stringify({ data: file, embedder: embedder.modelId, hybridRecallAt10: overall('hybrid').recallAt10, overall: Object.fromEntries(METHODS.map((m) => [m, overall(m)])), date: new Date().toISOString() }, null, 2)}\n`,
 );

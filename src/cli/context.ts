@@ -54,7 +54,8 @@ async function upkeep(service: VaultService, session: Session, json: boolean): P
   const report = await service.upkeep(session, json ? undefined : (phase, done, total) => printers[phase](done, total));
   if (report.resealLeft > 0)
     process.stderr.write(`memvault: ${report.resealLeft} stored versions need re-encrypting (older format or retired key); an owner or admin should run \`memvault space rekey\`\n`);
-  if (report.reindexLeft > 0)
+  if (report.reindexBlocked) process.stderr.write(`memvault: re-embedding waits: ${report.reindexBlocked}\n`);
+  else if (report.reindexLeft > 0)
     process.stderr.write(`memvault: ${report.reindexLeft} memories have vectors from an older model; an owner or admin should run \`memvault reindex\`\n`);
 }
 

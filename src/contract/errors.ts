@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   request_timeout: { http: 408, exit: 1, title: 'Request timeout' },
   unsupported_media_type: { http: 415, exit: 2, title: 'Unsupported media type' },
   integrity: { http: 500, exit: 1, title: 'Integrity check failed' },
+  unavailable: { http: 503, exit: 1, title: 'A service Memvault depends on is unavailable' },
   internal: { http: 500, exit: 1, title: 'Internal error' },
 } as const;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Permission } from './roles.js';
 import { agentInfoSchema, agentNameSchema, addAgentSchema, agentSelfSchema, issuedAgentSchema } from './agent.js';
 import { auditEventSchema, verifyReportSchema } from './audit.js';
+import { embedderConfigSchema, embedderInfoSchema } from './embedder.js';
 import {
   addMemoriesResultSchema,
   addMemoriesSchema,
@@ -83,6 +84,8 @@ export const OPERATIONS = {
   stats: op('stats.read', 'read', [], vaultStatsSchema),
   indexStatus: op(null, 'read', [], indexStatusSchema),
   reindex: op('index.manage', 'write', [], z.object({ reindexed: z.number().int() })),
+  setEmbedder: op('index.manage', 'write', [embedderConfigSchema], embedderInfoSchema),
+  embedderInfo: op(null, 'read', [], embedderInfoSchema),
   upkeep: op(null, 'write', [], upkeepReportSchema),
   addAgent: op('agent.own', 'write', [addAgentSchema], issuedAgentSchema),
   listAgents: op('agent.own', 'write', [], z.array(agentInfoSchema)),

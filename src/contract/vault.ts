@@ -58,7 +58,14 @@ export interface ProgressEvent {
 }
 
 /** What the upkeep after an unlock did, and what it left for an owner or admin. */
-export const upkeepReportSchema = z.object({ resealed: count, reindexed: count, resealLeft: count, reindexLeft: count });
+export const upkeepReportSchema = z.object({
+  resealed: count,
+  reindexed: count,
+  resealLeft: count,
+  reindexLeft: count,
+  /** Why re-embedding could not run now (the embedding endpoint is down), or null. */
+  reindexBlocked: z.string().nullable(),
+});
 export type UpkeepReport = z.infer<typeof upkeepReportSchema>;
 
 export const indexStatusSchema = z.object({ modelId: z.string(), stale: count, mayReindex: z.boolean() });

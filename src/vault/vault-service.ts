@@ -28,6 +28,8 @@ import { ReindexOps } from './reindex.js';
 import { SpaceOps } from './spaces.js';
 import { VaultContext } from './vault-context.js';
 import { KeyRotation } from './rotation.js';
+import { configOfVault, describeEmbedder, embedderOfVault, probeEmbedder, storeEmbedder } from './embedder-config.js';
+import { embedderConfigSchema, type EmbedderInfo } from '../contract/embedder.js';
 import { Upkeep, type UpkeepPhase } from './upkeep.js';
 import { SIGNING_REF, spaceRef } from './keyring.js';
 import { DEFAULT_SPACE, readMeta } from './rows.js';
@@ -177,7 +179,7 @@ export class VaultService implements OperationSurface<Session> {
       db.close();
       throw new VaultError('integrity', 'the file is not a complete Memvault vault');
     }
-    const embedder = options.embedder ?? defaultEmbedder();
+    const embedder = options.embedder ?? embedderOfVault(db);
     const service = new VaultService(
       new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate', headStore(options), options.sessionIdleMs ?? null),
     );
@@ -331,6 +333,30 @@ export class VaultService implements OperationSurface<Session> {
 
   indexStatus(session: Session): IndexStatus {
     return this.reindexing.indexStatus(session);
+  }
+
+  /**
+   * Sets the model that embeds this vault's memories, after asking the endpoint once (which
+   * tells its dimensions). It takes effect when the vault is next opened; then the upkeep of
+   * an owner's or admin's unlock re-embeds every memory, with progress.
+   */
+  async setEmbedder(session: Session, raw: In<'setEmbedder', 0>): Promise<EmbedderInfo> {
+    this.ctx.authorize(session, 'setEmbedder', []);
+    const stored = await probeEmbedder(parse(embedderConfigSchema, raw));
+    return this.ctx.act(session, 'setEmbedder', (trail) => {
+      storeEmbedder(this.ctx.db, stored);
+      const { config } = stored;
+      trail.details = config.kind === 'offline' ? { kind: config.kind } : { kind: config.kind, model: config.model, host: new URL(config.url).host, dimensions: stored.dimensions };
+      return config.kind === 'offline'
+        ? { kind: 'offline', modelId: defaultEmbedder().modelId, dimensions: stored.dimensions, url: null }
+        : { kind: 'openai-compatible', modelId: `openai-compatible:${config.model}`, dimensions: stored.dimensions, url: config.url };
+    });
+  }
+
+  /** The model this process embeds with (a configuration set since takes effect at the next open). */
+  embedderInfo(session: Session): EmbedderInfo {
+    this.ctx.assertUnlocked(session);
+    return describeEmbedder(this.ctx.embedder, configOfVault(this.ctx.db));
   }
 
   reindex(session: Session, onProgress?: (done: number, total: number) => void): Promise<{ reindexed: number }> {

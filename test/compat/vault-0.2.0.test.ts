@@ -65,7 +65,7 @@ describe('a vault written by release 0.2.0', () => {
     const owner = await service.unlock('olivia', facts.ownerPassword);
     const before = service.listMemories(owner, { states: ['active', 'archived', 'deleted'] }).items;
     const progress: [string, number, number][] = [];
-    expect(await service.upkeep(owner, (phase, done, total) => progress.push([phase, done, total]))).toEqual({ resealed: VERSIONS, reindexed: 0, resealLeft: 0, reindexLeft: 0 });
+    expect(await service.upkeep(owner, (phase, done, total) => progress.push([phase, done, total]))).toEqual({ resealed: VERSIONS, reindexed: 0, resealLeft: 0, reindexLeft: 0, reindexBlocked: null });
     expect(progress.at(-1)).toEqual(['reseal', VERSIONS, VERSIONS]);
     expect(shapes()).toEqual([{ record: 1, n: VERSIONS }]);
     expect(raw((db) => db.prepare('SELECT count(*) AS n FROM memory_versions WHERE coalesce(content, tags, metadata, source, embedding) IS NOT NULL').get())).toEqual({ n: 0 });
@@ -85,7 +85,7 @@ describe('a vault written by release 0.2.0', () => {
     const agent = service.authenticateAgent(facts.agentToken);
     expect(service.getMemory(agent, facts.memories.agentNote).content).toBe('Agent wrote this about deploys');
     // Work holds every version but the pets fact.
-    expect(await service.upkeep(agent)).toEqual({ resealed: 0, reindexed: 0, resealLeft: VERSIONS - 1, reindexLeft: 0 });
+    expect(await service.upkeep(agent)).toEqual({ resealed: 0, reindexed: 0, resealLeft: VERSIONS - 1, reindexLeft: 0, reindexBlocked: null });
     expect(shapes()).toEqual([{ record: 0, n: VERSIONS }]);
   });
 

@@ -16,11 +16,11 @@ const SPACES = ['createSpace', 'grantSpace', 'revokeSpace', 'rekeySpaces'];
 const PROFILES = ['addProfile', 'changeRole', 'removeProfile'];
 const AUDIT = ['listAudit', 'verifyAudit', 'exportAudit'];
 const AGENTS = ['addAgent', 'listAgents', 'pauseAgent', 'resumeAgent', 'revokeAgent', 'rotateAgent'];
-const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS];
+const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'setEmbedder', 'changePassword', ...AGENTS];
 const EXPECTED: Record<Role, string[]> = {
   owner: ALL,
   // History is destroyed only by the owner and admins; editors forget (a tombstone).
-  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS],
+  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'setEmbedder', 'changePassword', ...AGENTS],
   editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword', ...AGENTS],
   auditor: [...AUDIT, 'stats', 'listSpaces', 'listProfiles', 'changePassword'],
   viewer: [...MEMORY_READ, 'listSpaces', 'changePassword'],
@@ -87,6 +87,7 @@ describe('role x operation matrix', () => {
       case 'rekeySpaces': return svc.rekeySpaces(s);
       case 'stats': return svc.stats(s);
       case 'reindex': return svc.reindex(s);
+      case 'setEmbedder': return svc.setEmbedder(s, { kind: 'offline' });
       case 'changePassword': {
         const current = s === v.owner ? OWNER_PASSWORD : PASSWORD;
         return svc.changePassword(s, current, current);
