@@ -84,7 +84,7 @@ export const OPERATIONS = {
   stats: op('stats.read', 'read', [], vaultStatsSchema),
   indexStatus: op(null, 'read', [], indexStatusSchema),
   reindex: op('index.manage', 'write', [], z.object({ reindexed: z.number().int() })),
-  setEmbedder: op('index.manage', 'write', [embedderConfigSchema], embedderInfoSchema),
+  setEmbedder: op('embedder.manage', 'write', [embedderConfigSchema], embedderInfoSchema),
   embedderInfo: op(null, 'read', [], embedderInfoSchema),
   upkeep: op(null, 'write', [], upkeepReportSchema),
   addAgent: op('agent.own', 'write', [addAgentSchema], issuedAgentSchema),

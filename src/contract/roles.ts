@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'audit.read',
   'stats.read',
   'index.manage',
+  /** Choosing where memory content is sent to be embedded: the owner only. */
+  'embedder.manage',
   'self.password',
   'agent.own',
   'agent.manage',

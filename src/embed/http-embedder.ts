@@ -59,6 +59,8 @@ export class HttpEmbedder implements Embedder {
         headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
         body: JSON.stringify({ model: this.options.model, input }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
+        // A redirect would re-send the texts wherever the endpoint points, past the loopback check.
+        redirect: 'error',
       });
     } catch {
       throw new EmbeddingEndpointError(`the embedding endpoint at ${this.endpoint.host} did not answer`);

@@ -47,6 +47,7 @@ export class QuantizedRows {
     if (rows * this.dimensions <= this.data.length) return;
     const next = new Int8Array(Math.max(rows, Math.ceil((this.data.length / this.dimensions) * 1.5)) * this.dimensions);
     next.set(this.data);
+    this.data.fill(0);
     this.data = next;
   }
 }

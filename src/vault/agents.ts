@@ -127,7 +127,11 @@ export class AgentOps {
         throw agentAuthFailed();
       }
       const cached = this.agentSessions.get(row.id);
-      if (cached && !cached.locked) return cached;
+      if (cached && !cached.locked) {
+        // Presenting the token is a use: the idle limit counts from here.
+        cached.lastUsedAt = this.ctx.clock();
+        return cached;
+      }
       return this.startAgentSession(row, parsed.secret);
     } finally {
       zeroize(parsed?.secret);

@@ -47,6 +47,11 @@ export async function diagnose(path: string): Promise<DoctorReport> {
   if (service) {
     const opened = service;
     checks.push(await check('database integrity', () => opened.integrityCheck()));
+    checks.push(await check('embedder', () => {
+      const problem = opened.embedderChoiceProblem();
+      if (problem) throw new Error(problem);
+      return 'the built-in model or a choice signed by the vault key';
+    }));
     checks.push(await check('audit chain', () => {
       const r = opened.verifyChainNow();
       if (!r.ok) throw new Error(describeVerify(r));

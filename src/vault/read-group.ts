@@ -27,11 +27,14 @@ export class ReadGroup {
 
   add(read: PendingRead): void {
     this.pending.push(read);
-    if (this.pending.length >= READ_GROUP_EVENTS) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.flushQuietly(), READ_GROUP_MS);
-      this.timer.unref();
-    }
+    if (this.pending.length >= READ_GROUP_EVENTS) this.flushQuietly();
+    else this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flushQuietly(), READ_GROUP_MS);
+    this.timer.unref();
   }
 
   /** Writes the waiting events; if the write fails they wait for the next flush, in order. */
@@ -45,19 +48,17 @@ export class ReadGroup {
       this.write(batch);
     } catch (err) {
       this.pending = [...batch, ...this.pending];
+      this.arm();
       throw err;
     }
   }
 
-  /** From the timer nobody awaits: a busy file leaves the events for the next flush, which retries. */
+  /** From the timer, or a read that filled the group: a busy file leaves the events for the re-armed timer, and the read still answers. */
   private flushQuietly(): void {
     try {
       this.flush();
     } catch {
-      if (!this.timer) {
-        this.timer = setTimeout(() => this.flushQuietly(), READ_GROUP_MS);
-        this.timer.unref();
-      }
+      // flush put the batch back and re-armed the timer.
     }
   }
 }

@@ -30,14 +30,16 @@ export class ReindexOps {
       const vectors = await this.ctx.embedder.embed(plain.map((p) => p.content));
       this.ctx.act(session, 'reindex', (trail) => {
         const update = this.ctx.db.prepare(
+          // Only while the row is still sealed under the epoch it was opened with: a re-key that
+          // ran during the embedding (and retired that epoch's key) must not be overwritten.
           `UPDATE memory_versions SET record = ?, embed_model = ?, content = NULL, tags = NULL, metadata = NULL, source = NULL, embedding = NULL
-           WHERE memory_id = ? AND version = ?`,
+           WHERE memory_id = ? AND version = ? AND key_epoch = ?`,
         );
         const touch = this.ctx.db.prepare('UPDATE memories SET change_seq = ? WHERE id = ? AND version = ?');
         batch.forEach((r, j) => {
           // Sealed again under the epoch it was opened with (above), so re-keying still finds it by its epoch.
           const record = sealRecord(session.keys.key(r.space_id, r.key_epoch)!, this.ctx.placeOf(r), { ...plain[j]!, embedding: vectors[j]! });
-          update.run(record, this.ctx.embedder.modelId, r.memory_id, r.version);
+          if (update.run(record, this.ctx.embedder.modelId, r.memory_id, r.version, r.key_epoch).changes === 0) return;
           touch.run(this.ctx.bumpChangeSeq(), r.memory_id, r.version);
         });
         this.ctx.syncIndex(session);

@@ -79,6 +79,7 @@ export class VaultContext {
     for (const s of [...this.sessions]) if (s.lastUsedAt < cutoff) this.lock(s, 'idle');
   }
 
+  /** From a read or the timer: a busy file must not fail the caller; the next call or tick tries again. */
   private expireIdleQuietly(): void {
     try {
       this.expireIdle();
@@ -185,7 +186,7 @@ export class VaultContext {
    * can only be attached outside one).
    */
   assertUnlocked(session: Session): void {
-    this.expireIdle();
+    this.expireIdleQuietly();
     if (session.locked || !this.sessions.has(session)) throw new VaultError('locked', 'the vault is locked for this profile; unlock it again');
     session.lastUsedAt = this.clock();
     const seq = this.keySeq();

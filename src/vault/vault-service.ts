@@ -28,7 +28,7 @@ import { ReindexOps } from './reindex.js';
 import { SpaceOps } from './spaces.js';
 import { VaultContext } from './vault-context.js';
 import { KeyRotation } from './rotation.js';
-import { configOfVault, describeEmbedder, embedderOfVault, probeEmbedder, storeEmbedder } from './embedder-config.js';
+import { configOfVault, describeEmbedder, embedderChoiceRejected, embedderOfVault, probeEmbedder, storeEmbedder } from './embedder-config.js';
 import { embedderConfigSchema, type EmbedderInfo } from '../contract/embedder.js';
 import { Upkeep, type UpkeepPhase } from './upkeep.js';
 import { SIGNING_REF, spaceRef } from './keyring.js';
@@ -179,7 +179,11 @@ export class VaultService implements OperationSurface<Session> {
       db.close();
       throw new VaultError('integrity', 'the file is not a complete Memvault vault');
     }
-    const embedder = options.embedder ?? embedderOfVault(db);
+    // The embedder choice is checked against the vault key this machine pinned, when it has one:
+    // a file whose key was swapped must not get to choose where content is sent.
+    const pinned = headStore(options).read(vaultId)?.signingPublicKey;
+    const trustedKey = pinned ? new Uint8Array(Buffer.from(pinned, 'hex')) : new Uint8Array(signingPublicKey);
+    const embedder = options.embedder ?? embedderOfVault(db, vaultId, trustedKey);
     const service = new VaultService(
       new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate', headStore(options), options.sessionIdleMs ?? null),
     );
@@ -344,7 +348,8 @@ export class VaultService implements OperationSurface<Session> {
     this.ctx.authorize(session, 'setEmbedder', []);
     const stored = await probeEmbedder(parse(embedderConfigSchema, raw));
     return this.ctx.act(session, 'setEmbedder', (trail) => {
-      storeEmbedder(this.ctx.db, stored);
+      if (!session.vaultKey) throw new VaultError('forbidden', 'only a profile holding the vault key may choose the embedder');
+      storeEmbedder(this.ctx.db, this.ctx.vaultId, session.vaultKey, stored);
       const { config } = stored;
       trail.details = config.kind === 'offline' ? { kind: config.kind } : { kind: config.kind, model: config.model, host: new URL(config.url).host, dimensions: stored.dimensions };
       return config.kind === 'offline'
@@ -353,10 +358,17 @@ export class VaultService implements OperationSurface<Session> {
     });
   }
 
+  /** Why the stored embedder choice is not used (changed outside Memvault), or null: for `doctor`, no session needed. */
+  embedderChoiceProblem(): string | null {
+    return embedderChoiceRejected(this.ctx.db, this.ctx.vaultId, this.ctx.signingPublicKey)
+      ? 'the embedder choice stored in the vault is not signed by the vault key (changed outside Memvault); the built-in model is used until the owner sets it again'
+      : null;
+  }
+
   /** The model this process embeds with (a configuration set since takes effect at the next open). */
   embedderInfo(session: Session): EmbedderInfo {
     this.ctx.assertUnlocked(session);
-    return describeEmbedder(this.ctx.embedder, configOfVault(this.ctx.db));
+    return describeEmbedder(this.ctx.embedder, configOfVault(this.ctx.db, this.ctx.vaultId, this.ctx.signingPublicKey));
   }
 
   reindex(session: Session, onProgress?: (done: number, total: number) => void): Promise<{ reindexed: number }> {

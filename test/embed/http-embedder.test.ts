@@ -87,6 +87,29 @@ describe('a vault set to embed with an endpoint', () => {
     expect(v.service.listMemories(owner).items).toHaveLength(1);
   });
 
+  it('a choice changed in the file without the vault key is not used: the built-in model embeds, nothing reaches the endpoint, doctor says why', async () => {
+    await v.service.addMemory(v.owner, { content: 'Private note that must stay here' });
+    await v.service.setEmbedder(v.owner, { kind: 'openai-compatible', url: server.url, model: 'tiny' });
+    v.service.close();
+    const raw = new Database(v.path);
+    const stored = JSON.parse(raw.prepare("SELECT value FROM meta WHERE key = 'embedder'").pluck().get() as string) as { config: { model: string } };
+    stored.config.model = 'attacker-model';
+    raw.prepare("UPDATE meta SET value = ? WHERE key = 'embedder'").run(JSON.stringify(stored));
+    raw.close();
+    v.service = await VaultService.open(v.path, { kdf: 'insecure-test-only', stateDir: `${v.dir}/state` });
+    const owner = await v.service.unlock('olivia', OWNER_PASSWORD);
+    expect(v.service.embedderInfo(owner).kind).toBe('offline');
+    expect(v.service.embedderChoiceProblem()).toMatch(/not signed by the vault key/);
+    const before = server.requests.length;
+    await v.service.upkeep(owner);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('an API key is named by a variable ending in _API_KEY or _KEY, never a MEMVAULT_ one', async () => {
+    for (const apiKeyEnv of ['MEMVAULT_PASSWORD', 'MEMVAULT_API_KEY', 'HOME'])
+      await expectCode(() => v.service.setEmbedder(v.owner, { kind: 'openai-compatible', url: server.url, model: 'tiny', apiKeyEnv }), 'invalid_input');
+  });
+
   it('refuses an endpoint off this machine unless allowed, and one that does not answer', async () => {
     await expectCode(() => v.service.setEmbedder(v.owner, { kind: 'openai-compatible', url: 'https://api.example.com/v1', model: 'x' }), 'invalid_input');
     server.failWith(404);

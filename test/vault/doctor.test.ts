@@ -14,7 +14,7 @@ describe('diagnose', () => {
     v = await createTestVault();
     v.service.close();
     const report = await diagnose(v.path);
-    expect(report.checks.map((c) => c.name)).toEqual(['node', 'embedding model', 'vault file permissions', 'vault opens', 'database integrity', 'audit chain']);
+    expect(report.checks.map((c) => c.name)).toEqual(['node', 'embedding model', 'vault file permissions', 'vault opens', 'database integrity', 'embedder', 'audit chain']);
     expect(report).toMatchObject({ ok: true });
   });
 

@@ -20,7 +20,8 @@ const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', .
 const EXPECTED: Record<Role, string[]> = {
   owner: ALL,
   // History is destroyed only by the owner and admins; editors forget (a tombstone).
-  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'setEmbedder', 'changePassword', ...AGENTS],
+  // Where memory content is sent to be embedded is the owner's choice alone.
+  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS],
   editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword', ...AGENTS],
   auditor: [...AUDIT, 'stats', 'listSpaces', 'listProfiles', 'changePassword'],
   viewer: [...MEMORY_READ, 'listSpaces', 'changePassword'],
