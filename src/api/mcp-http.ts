@@ -11,7 +11,7 @@ import { sessionOf } from './request-context.js';
 export function registerMcpRoute(app: FastifyInstance, service: VaultService, securityHeaders: Readonly<Record<string, string>>): void {
   app.post('/mcp', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
     const session = sessionOf(req);
-    const server = createMcpServer(service, () => session);
+    const server = createMcpServer(service, () => session, service.agentGrants(session));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
     for (const [name, value] of Object.entries({ ...reply.getHeaders(), ...securityHeaders })) if (value !== undefined) reply.raw.setHeader(name, value);

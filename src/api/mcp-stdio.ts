@@ -7,8 +7,8 @@ import { createMcpServer } from './mcp-tools.js';
  * token stops the process at start; afterwards it is checked again at every tool call.
  */
 export async function serveMcpOverStdio(service: VaultService, token: string): Promise<void> {
-  service.authenticateAgent(token);
-  const server = createMcpServer(service, () => service.authenticateAgent(token));
+  const first = service.authenticateAgent(token);
+  const server = createMcpServer(service, () => service.authenticateAgent(token), service.agentGrants(first));
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     process.stdin.once('end', resolve);

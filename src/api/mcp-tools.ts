@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { contentSchema, contextSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
 import type { Session, VaultService } from '../vault/index.js';
+import type { AgentGrant } from '../contract/agent.js';
 import { toProblem } from './problem.js';
 
 export const MCP_SERVER_INFO = { name: 'memvault', version: MEMVAULT_VERSION } as const;
@@ -14,130 +15,138 @@ export const MCP_SERVER_INFO = { name: 'memvault', version: MEMVAULT_VERSION } a
  * Tool results carry JSON text (and structured content) so models and programs read the same
  * thing; errors come back as tool errors with the problem's title and detail, never internals.
  */
-export function createMcpServer(service: VaultService, session: () => Session): McpServer {
+export function createMcpServer(service: VaultService, session: () => Session, grants: readonly AgentGrant[]): McpServer {
+  // An agent is offered only the tools its grant lets it use (no `forget` without delete).
+  const offered = (grant: AgentGrant): boolean => grants.includes(grant);
   const server = new McpServer(MCP_SERVER_INFO, {
     instructions:
       'Memvault is your long-term memory. Call `recall` before answering questions that may depend on earlier conversations, ' +
       'and `remember` to store durable facts, preferences and decisions (one self-contained statement per memory).',
   });
 
-  server.registerTool(
-    'remember',
-    {
-      title: 'Remember',
-      description:
-        'Store one durable memory: a fact, preference, decision or episode worth recalling later. Write it as a self-contained ' +
-        'sentence ("The user prefers pnpm over npm"). Near-duplicates of an existing memory are refused with its id; update that one instead.',
-      inputSchema: {
-        content: contentSchema.describe(`The memory itself, up to ${LIMITS.contentBytes} bytes`),
-        context: contextSchema
-          .optional()
-          .describe(
-            'Optional text that helps find the memory later but is not part of it: the question it answers, the surrounding ' +
-              'conversation, the document or date it comes from. Pass it when the memory is a short reply whose topic is only ' +
-              `clear from what came before ("Yes, every Sunday" after "Do you still go hiking?"). Up to ${LIMITS.contextBytes} bytes.`,
-          ),
-        kind: kindSchema.optional().describe('fact, preference, episode, note (default) or another lowercase slug'),
-        tags: tagsSchema.optional().describe('Short labels for filtering, e.g. ["project-x", "tooling"]'),
-        space: spaceNameSchema.optional().describe('Space to store it in (default: your first space; see list_spaces)'),
-        importance: z.number().min(0).max(1).optional().describe('0 to 1, default 0.5'),
+  if (offered('write'))
+    server.registerTool(
+      'remember',
+      {
+        title: 'Remember',
+        description:
+          'Store one durable memory: a fact, preference, decision or episode worth recalling later. Write it as a self-contained ' +
+          'sentence ("The user prefers pnpm over npm"). Near-duplicates of an existing memory are refused with its id; update that one instead.',
+        inputSchema: {
+          content: contentSchema.describe(`The memory itself, up to ${LIMITS.contentBytes} bytes`),
+          context: contextSchema
+            .optional()
+            .describe(
+              'Optional text that helps find the memory later but is not part of it: the question it answers, the surrounding ' +
+                'conversation, the document or date it comes from. Pass it when the memory is a short reply whose topic is only ' +
+                `clear from what came before ("Yes, every Sunday" after "Do you still go hiking?"). Up to ${LIMITS.contextBytes} bytes.`,
+            ),
+          kind: kindSchema.optional().describe('fact, preference, episode, note (default) or another lowercase slug'),
+          tags: tagsSchema.optional().describe('Short labels for filtering, e.g. ["project-x", "tooling"]'),
+          space: spaceNameSchema.optional().describe('Space to store it in (default: your first space; see list_spaces)'),
+          importance: z.number().min(0).max(1).optional().describe('0 to 1, default 0.5'),
+        },
+        annotations: { destructiveHint: false, idempotentHint: false },
       },
-      annotations: { destructiveHint: false, idempotentHint: false },
-    },
-    async (args) => run(async () => service.addMemory(session(), args)),
-  );
+      async (args) => run(async () => service.addMemory(session(), args)),
+    );
 
-  server.registerTool(
-    'remember_many',
-    {
-      title: 'Remember many',
-      description:
-        `Store up to ${LIMITS.batchMemories} memories at once, all or none (use it to import notes or a conversation's facts). ` +
-        'Each item has the fields of `remember`. Near-duplicates of stored memories, or of an earlier item, are left out and listed.',
-      inputSchema: {
-        memories: z
-          .array(
-            z.strictObject({
-              content: contentSchema,
-              context: contextSchema.optional(),
-              kind: kindSchema.optional(),
-              tags: tagsSchema.optional(),
-              space: spaceNameSchema.optional(),
-              importance: z.number().min(0).max(1).optional(),
-            }),
-          )
-          .min(1)
-          .max(LIMITS.batchMemories)
-          .describe('The memories to store, each as for `remember`'),
+  if (offered('write'))
+    server.registerTool(
+      'remember_many',
+      {
+        title: 'Remember many',
+        description:
+          `Store up to ${LIMITS.batchMemories} memories at once, all or none (use it to import notes or a conversation's facts). ` +
+          'Each item has the fields of `remember`. Near-duplicates of stored memories, or of an earlier item, are left out and listed.',
+        inputSchema: {
+          memories: z
+            .array(
+              z.strictObject({
+                content: contentSchema,
+                context: contextSchema.optional(),
+                kind: kindSchema.optional(),
+                tags: tagsSchema.optional(),
+                space: spaceNameSchema.optional(),
+                importance: z.number().min(0).max(1).optional(),
+              }),
+            )
+            .min(1)
+            .max(LIMITS.batchMemories)
+            .describe('The memories to store, each as for `remember`'),
+        },
+        annotations: { destructiveHint: false, idempotentHint: false },
       },
-      annotations: { destructiveHint: false, idempotentHint: false },
-    },
-    async (args) => run(async () => service.addMemories(session(), args)),
-  );
+      async (args) => run(async () => service.addMemories(session(), args)),
+    );
 
-  server.registerTool(
-    'recall',
-    {
-      title: 'Recall',
-      description:
-        'Search memories by meaning and keywords (hybrid by default). Returns the best matches with their ids, scores, tags and spaces.',
-      inputSchema: {
-        query: z.string().min(1).max(LIMITS.queryChars).describe('What to look for, in natural language or keywords'),
-        k: z.number().int().min(1).max(LIMITS.maxK).optional().describe(`How many results (default 10, at most ${LIMITS.maxK})`),
-        mode: z.enum(SEARCH_MODES).optional().describe('hybrid (default), vector (meaning only) or keyword (exact words)'),
-        spaces: z.array(spaceNameSchema).max(64).optional().describe('Only these spaces'),
-        tags: z.array(tagSchema).max(16).optional().describe('Only memories carrying all these tags'),
-        kinds: z.array(kindSchema).max(16).optional().describe('Only these kinds'),
+  if (offered('read'))
+    server.registerTool(
+      'recall',
+      {
+        title: 'Recall',
+        description:
+          'Search memories by meaning and keywords (hybrid by default). Returns the best matches with their ids, scores, tags and spaces.',
+        inputSchema: {
+          query: z.string().min(1).max(LIMITS.queryChars).describe('What to look for, in natural language or keywords'),
+          k: z.number().int().min(1).max(LIMITS.maxK).optional().describe(`How many results (default 10, at most ${LIMITS.maxK})`),
+          mode: z.enum(SEARCH_MODES).optional().describe('hybrid (default), vector (meaning only) or keyword (exact words)'),
+          spaces: z.array(spaceNameSchema).max(64).optional().describe('Only these spaces'),
+          tags: z.array(tagSchema).max(16).optional().describe('Only memories carrying all these tags'),
+          kinds: z.array(kindSchema).max(16).optional().describe('Only these kinds'),
+        },
+        annotations: { readOnlyHint: true },
       },
-      annotations: { readOnlyHint: true },
-    },
-    async ({ query, ...rest }) => run(async () => ({ items: await service.searchMemories(session(), { text: query, ...rest }) })),
-  );
+      async ({ query, ...rest }) => run(async () => ({ items: await service.searchMemories(session(), { text: query, ...rest }) })),
+    );
 
-  server.registerTool(
-    'get',
-    {
-      title: 'Get memory',
-      description: 'Read one memory by id, with its tags, kind, space and version.',
-      inputSchema: { id: memoryIdSchema.describe('Memory id, as returned by remember or recall') },
-      annotations: { readOnlyHint: true },
-    },
-    async ({ id }) => run(() => service.getMemory(session(), id)),
-  );
-
-  server.registerTool(
-    'update',
-    {
-      title: 'Update memory',
-      description: 'Correct or refine a memory. Only the fields given change; the previous version is kept in its history.',
-      inputSchema: {
-        id: memoryIdSchema.describe('Memory id'),
-        content: contentSchema.optional().describe('New text'),
-        tags: tagsSchema.optional().describe('New tags (replaces the old list)'),
-        kind: kindSchema.optional(),
-        importance: z.number().min(0).max(1).optional(),
-        state: z.enum(['active', 'archived']).optional().describe('archived memories are left out of recall by default'),
-        expectedVersion: updateMemorySchema.shape.expectedVersion.describe('The version you read (from get or recall); the update is refused if someone changed the memory since'),
+  if (offered('read'))
+    server.registerTool(
+      'get',
+      {
+        title: 'Get memory',
+        description: 'Read one memory by id, with its tags, kind, space and version.',
+        inputSchema: { id: memoryIdSchema.describe('Memory id, as returned by remember or recall') },
+        annotations: { readOnlyHint: true },
       },
-      annotations: { destructiveHint: false, idempotentHint: true },
-    },
-    async (args) => run(async () => service.updateMemory(session(), args)),
-  );
+      async ({ id }) => run(() => service.getMemory(session(), id)),
+    );
 
-  server.registerTool(
-    'forget',
-    {
-      title: 'Forget memory',
-      description: 'Delete a memory that is wrong or no longer wanted. It stops appearing in recall and get.',
-      inputSchema: { id: memoryIdSchema.describe('Memory id') },
-      annotations: { destructiveHint: true, idempotentHint: true },
-    },
-    async ({ id }) =>
-      run(() => {
-        service.deleteMemory(session(), id);
-        return { forgotten: id };
-      }),
-  );
+  if (offered('write'))
+    server.registerTool(
+      'update',
+      {
+        title: 'Update memory',
+        description: 'Correct or refine a memory. Only the fields given change; the previous version is kept in its history.',
+        inputSchema: {
+          id: memoryIdSchema.describe('Memory id'),
+          content: contentSchema.optional().describe('New text'),
+          tags: tagsSchema.optional().describe('New tags (replaces the old list)'),
+          kind: kindSchema.optional(),
+          importance: z.number().min(0).max(1).optional(),
+          state: z.enum(['active', 'archived']).optional().describe('archived memories are left out of recall by default'),
+          expectedVersion: updateMemorySchema.shape.expectedVersion.describe('The version you read (from get or recall); the update is refused if someone changed the memory since'),
+        },
+        annotations: { destructiveHint: false, idempotentHint: false },
+      },
+      async (args) => run(async () => service.updateMemory(session(), args)),
+    );
+
+  if (offered('delete'))
+    server.registerTool(
+      'forget',
+      {
+        title: 'Forget memory',
+        description: 'Delete a memory that is wrong or no longer wanted. It stops appearing in recall and get.',
+        inputSchema: { id: memoryIdSchema.describe('Memory id') },
+        annotations: { destructiveHint: true, idempotentHint: true },
+      },
+      async ({ id }) =>
+        run(() => {
+          service.deleteMemory(session(), id);
+          return { forgotten: id };
+        }),
+    );
 
   server.registerTool(
     'list_spaces',

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { VaultError } from '../vault/index.js';
 
-/** Methods that may change state; each must carry a JSON body type, which browsers cannot send cross-site without a preflight. */
+/** Methods that may change state; each body must be JSON, which browsers cannot send cross-site without a preflight (a DELETE may have none). */
 const STATE_CHANGING = new Set(['POST', 'PATCH', 'DELETE', 'PUT']);
 const QUERY_SECRET_NAMES = /^(token|access_token|accesstoken|api_key|apikey|key|auth|authorization|bearer|secret)$/i;
 
@@ -35,7 +35,15 @@ export function guardRequest(req: IncomingMessage, config: GuardConfig): void {
   if (q >= 0 && queryCarriesSecret(url.slice(q + 1)))
     throw new VaultError('invalid_input', 'credentials are never accepted in the URL; send the token in the Authorization header');
 
-  if (STATE_CHANGING.has(req.method ?? '') && !isJson(req.headers['content-type'])) throw new VaultError('unsupported_media_type', 'send state changes with Content-Type: application/json');
+  // A DELETE carries no body (curl -X DELETE, plain fetch); a body of any other type is still refused.
+  const bodiless = req.method === 'DELETE' && !hasBody(req);
+  if (STATE_CHANGING.has(req.method ?? '') && !bodiless && !isJson(req.headers['content-type']))
+    throw new VaultError('unsupported_media_type', 'send state changes with Content-Type: application/json');
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 function isJson(contentType: string | undefined): boolean {

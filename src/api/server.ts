@@ -57,6 +57,9 @@ const EMPTY_SHA256 = sha256Hex('');
  * The loopback API: REST under /v1, MCP at /mcp, OpenAPI at /openapi.json. It only
  * translates; every rule about memories, agents and grants lives in the vault service.
  */
+/** Paths of the API itself: an unknown one still asks for a token, so routes are not probed without one. */
+const API_PATH = /^\/(v1|mcp)(\/|\?|$)/;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { service } = options;
   const address = loopbackAddress(options.host ?? '127.0.0.1');
@@ -107,7 +110,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       service.recordAnonymousRefusal('httpRequest', (err as Error).message);
       throw err;
     }
-    if (req.method === 'GET' && req.routeOptions.url === '/v1/health') return;
+    const route = req.routeOptions.url;
+    if (req.method === 'GET' && (route === '/v1/health' || route === '/openapi.json')) return;
+    // OAuth discovery (/.well-known/..., /register) and other paths outside the API are simply
+    // absent: a 404 without asking for a token, so MCP clients do not start client registration
+    // and their probes do not count as failed tokens.
+    if (route === undefined && !API_PATH.test(req.url ?? '/')) return;
     authenticate(req);
   });
 
@@ -121,8 +129,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return payload;
   });
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const problem = toProblem(err);
+    // RFC 9110: every 401 names its scheme; RFC 6750 adds why when a token was sent.
+    if (problem.status === 401) reply.header('www-authenticate', `Bearer realm="memvault"${req.headers.authorization === undefined ? '' : ', error="invalid_token"'}`);
     if (problem.code === 'internal' && process.env.MEMVAULT_DEBUG === '1') console.error(err);
     if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
     if (problem.code === 'method_not_allowed') reply.header('allow', 'POST');
@@ -136,7 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       info: {
         title: 'Memvault loopback API',
         version: '1.0.0',
-        description: 'Memories for local agents. Every route but GET /v1/health needs `Authorization: Bearer <agent token>`. Errors are RFC 9457 problem+json.',
+        description: 'Memories for local agents. Every route but GET /v1/health and this document needs `Authorization: Bearer <agent token>`. Errors are RFC 9457 problem+json.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agent token from `memvault agent add`' } } },
     },

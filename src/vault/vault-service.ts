@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
 import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
-import type { AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
+import type { AgentGrant, AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
 import type { OperationArgs, OperationName, OperationSurface } from '../contract/operations.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { deriveKey, newKdfParams, type KdfPreset } from '../crypto/kdf.js';
@@ -482,6 +482,11 @@ export class VaultService implements OperationSurface<Session> {
 
   authenticateAgent(token: unknown): Session {
     return this.agents.authenticateAgent(token);
+  }
+
+  /** What an agent session may do, for a front door that offers only those tools (MCP); not a call of its own, so not counted. */
+  agentGrants(session: Session): AgentGrant[] {
+    return session.actor.type === 'agent' ? [...session.actor.grants] : [];
   }
 
   agentSelf(session: Session): AgentSelf {

@@ -36,7 +36,7 @@ describe('agent authentication over HTTP', () => {
       expect(r.status, String(token)).toBe(401);
       bodies.add(await r.text());
     }
-    for (const path of ['/v1/memories', '/v1/spaces', '/openapi.json', '/mcp', '/v1/no-such-route']) expect(await status(null, path), path).toBe(401);
+    for (const path of ['/v1/memories', '/v1/spaces', '/mcp', '/v1/no-such-route']) expect(await status(null, path), path).toBe(401);
     expect(bodies.size).toBe(1);
     expect(await status(good)).toBe(200);
     expect(await status(rotated)).toBe(200);
@@ -100,5 +100,26 @@ describe('agent authentication over HTTP', () => {
     expect((await t.call(token, 'GET', '/v1/me', undefined, sig)).status).toBe(200);
     expect((await t.call(token, 'GET', '/v1/me', undefined, sig)).status).toBe(401);
     expect((await t.call(token, 'GET', '/v1/me')).status).toBe(200);
+  });
+
+  it('every 401 names the Bearer scheme; OAuth discovery paths are 404 without a token and do not count as failures', async () => {
+    await t.close();
+    t = await startTestServer({ clock: () => now, limits: { authFailuresPerMinute: 5 } });
+    const good = t.agent({ name: 'probed', spaces: ['default'], grants: ['read'] });
+    const none = await t.call(null, 'GET', '/v1/me');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="memvault"');
+    const wrong = await t.call(`mvat_${'0'.repeat(32)}_${'A'.repeat(43)}`, 'GET', '/v1/me');
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer realm="memvault", error="invalid_token"');
+    for (let i = 0; i < 3; i++)
+      for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/register']) {
+        const r = await fetch(`${t.url}${path}`, { method: path === '/register' ? 'POST' : 'GET', headers: { authorization: 'Bearer mistyped', 'content-type': 'application/json' }, body: path === '/register' ? '{}' : undefined });
+        expect(r.status, path).toBe(404);
+        expect(r.headers.get('www-authenticate')).toBeNull();
+      }
+    // Twelve probes with a bad token, yet the client is not throttled: they were never token checks.
+    expect((await t.call('mvat_bad', 'GET', '/v1/me')).status).toBe(401);
+    expect(await status(good)).toBe(200);
+    expect((await fetch(`${t.url}/openapi.json`)).status).toBe(200);
   });
 });

@@ -10,7 +10,7 @@ describe('requests are checked before auth and before the body is read', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ limits: { bodyBytes: 64 * 1024, headersTimeoutMs: 300, timeoutCheckMs: 100 } });
-    token = t.agent({ name: 'bot', spaces: ['default'], grants: ['read', 'write'] });
+    token = t.agent({ name: 'bot', spaces: ['default'], grants: ['read', 'write', 'delete'] });
     port = t.server.port;
   });
   afterAll(() => t.close());
@@ -64,8 +64,13 @@ describe('requests are checked before auth and before the body is read', () => {
       const r = await t.call(token, 'POST', '/v1/memories', JSON.stringify({ content: 'Form post' }), { 'content-type': type });
       expect(r.status, type).toBe(415);
     }
-    const none = await fetch(`${t.url}/v1/memories/abc`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
-    expect(none.status).toBe(415);
+    const typed = await fetch(`${t.url}/v1/memories/abc`, { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'x' });
+    expect(typed.status).toBe(415);
+    // A DELETE without a body needs no Content-Type (curl -X DELETE, plain fetch).
+    const { id } = (await (await t.call(token, 'POST', '/v1/memories', { content: 'To forget without a body' })).json()) as { id: string };
+    const bare = await fetch(`${t.url}/v1/memories/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(bare.status).toBe(204);
+    expect((await t.call(token, 'GET', `/v1/memories/${id}`)).status).toBe(404);
     expect((await t.call(token, 'POST', '/v1/memories', { content: 'A JSON post' }, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(201);
   });
 

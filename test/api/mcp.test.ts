@@ -33,6 +33,25 @@ describe('MCP with the official SDK client', () => {
   const httpTransport = (bearer: string) =>
     new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${bearer}` } } });
 
+  it('offers an agent only the tools its grant lets it use', async () => {
+    const cases: [string[], string[]][] = [
+      [['read'], ['get', 'list_spaces', 'recall']],
+      [['write'], ['list_spaces', 'remember', 'remember_many', 'update']],
+      [['read', 'delete'], ['forget', 'get', 'list_spaces', 'recall']],
+    ];
+    for (const [i, [grants, tools]] of cases.entries()) {
+      const bearer = t.agent({ name: `granted-${i}`, spaces: ['notes'], grants: grants as ('read' | 'write' | 'delete')[] });
+      const client = await connected(httpTransport(bearer));
+      try {
+        expect((await client.listTools()).tools.map((x) => x.name).sort(), grants.join(',')).toEqual(tools);
+        const update = (await client.listTools()).tools.find((x) => x.name === 'update');
+        if (update) expect(update.annotations?.idempotentHint).toBe(false);
+      } finally {
+        await client.close();
+      }
+    }
+  });
+
   it('over Streamable HTTP: lists described tools, remembers a fact and recalls it', async () => {
     const client = await connected(httpTransport(token));
     try {
