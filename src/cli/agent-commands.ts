@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { AGENT_GRANTS, addAgentSchema, type AgentInfo, type IssuedAgent } from '../contract/agent.js';
 import { parseInput } from '../vault/index.js';
 import { collect, int } from './args.js';
-import { rekeyAfterRevocation, withSession, type GlobalOptions } from './context.js';
+import { upkeep, withSession, type GlobalOptions } from './context.js';
 import { printJson, printLine, table } from './output.js';
 
 const days = (value: string): number => {
@@ -80,9 +80,9 @@ export function registerAgentCommands(program: Command, g: () => GlobalOptions):
       .description(description)
       .argument('<name>')
       .action(async (name: string) =>
-        withSession(g(), (service, session) => {
+        withSession(g(), async (service, session) => {
           const info = verb === 'pause' ? service.pauseAgent(session, name) : verb === 'resume' ? service.resumeAgent(session, name) : service.revokeAgent(session, name);
-          if (verb === 'revoke') rekeyAfterRevocation(service, session, g().json === true);
+          if (verb === 'revoke') await upkeep(service, session, g().json === true);
           if (g().json) printJson(info);
           else printLine(`${done} agent ${info.name}.`);
         }),

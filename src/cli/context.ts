@@ -47,9 +47,14 @@ export async function withSession<T>(
   }
 }
 
-const UPKEEP_LABELS = { reseal: 'upgrading stored memories to the current format', reindex: 're-embedding for the current model' } as const;
+const UPKEEP_LABELS = { reseal: 're-encrypting stored versions (current key and format)', reindex: 're-embedding for the current model' } as const;
 
-async function upkeep(service: VaultService, session: Session, json: boolean): Promise<void> {
+/**
+ * The core's upkeep with its progress on stderr: after every unlock, and after a change that
+ * gives a space a new key (a revocation), so older versions are re-encrypted at once where this
+ * profile may, and the message names who should otherwise.
+ */
+export async function upkeep(service: VaultService, session: Session, json: boolean): Promise<void> {
   const printers = { reseal: progressPrinter(UPKEEP_LABELS.reseal), reindex: progressPrinter(UPKEEP_LABELS.reindex) };
   const report = await service.upkeep(session, json ? undefined : (phase, done, total) => printers[phase](done, total));
   if (report.resealLeft > 0)
@@ -57,21 +62,6 @@ async function upkeep(service: VaultService, session: Session, json: boolean): P
   if (report.reindexBlocked) process.stderr.write(`memvault: re-embedding waits: ${report.reindexBlocked}\n`);
   else if (report.reindexLeft > 0)
     process.stderr.write(`memvault: ${report.reindexLeft} memories have vectors from an older model; an owner or admin should run \`memvault reindex\`\n`);
-}
-
-/**
- * After a revocation the space has a new key; versions sealed under the old one are
- * re-encrypted now, with progress, when this profile may (owner, admin), and otherwise left
- * for one of them (`memvault space rekey`), which the message says.
- */
-export function rekeyAfterRevocation(service: VaultService, session: Session, json: boolean): void {
-  const { pending, mayRekey } = service.rekeyStatus(session);
-  if (pending === 0) return;
-  if (!mayRekey) {
-    process.stderr.write(`memvault: ${pending} stored versions still use the retired key; an owner or admin should run \`memvault space rekey\`\n`);
-    return;
-  }
-  service.rekeySpaces(session, json ? undefined : progressPrinter('re-encrypting with the new space key'));
 }
 
 /** Spaces smaller than this load in well under a second: no bar for them. */

@@ -11,7 +11,7 @@ import { registerEmbedderCommands } from './embedder-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { collect, int, json, num } from './args.js';
 import { registerServerCommands } from './server-commands.js';
-import { kdfPreset, openVault, progressPrinter, rekeyAfterRevocation, secrets, vaultPath, withSession, type GlobalOptions } from './context.js';
+import { kdfPreset, openVault, progressPrinter, upkeep, secrets, vaultPath, withSession, type GlobalOptions } from './context.js';
 import { hitLine, memoryBlock, memoryLine, printJson, printLine, table } from './output.js';
 
 interface FilterFlags {
@@ -250,11 +250,11 @@ export function buildProgram(): Command {
       .argument('<space>')
       .argument('<profile>')
       .action(async (spaceName: string, profile: string) =>
-        withSession(g(), (service, session) => {
+        withSession(g(), async (service, session) => {
           if (verb === 'grant') service.grantSpace(session, spaceName, profile);
           else {
             service.revokeSpace(session, spaceName, profile);
-            rekeyAfterRevocation(service, session, g().json === true);
+            await upkeep(service, session, g().json === true);
           }
           if (g().json) printJson({ space: spaceName, profile, [verb === 'grant' ? 'granted' : 'revoked']: true });
           else printLine(verb === 'grant' ? `Granted ${spaceName} to ${profile}.` : `Revoked ${spaceName} from ${profile}.`);
@@ -299,9 +299,9 @@ export function buildProgram(): Command {
     .argument('<name>')
     .argument('<role>')
     .action(async (name: string, role: string) =>
-      withSession(g(), (service, session) => {
+      withSession(g(), async (service, session) => {
         const info = service.changeRole(session, name, parseInput(roleSchema, role));
-        rekeyAfterRevocation(service, session, g().json === true);
+        await upkeep(service, session, g().json === true);
         if (g().json) printJson(info);
         else printLine(`${info.name} is now ${info.role}.`);
       }),
@@ -322,9 +322,9 @@ export function buildProgram(): Command {
     .command('rm')
     .argument('<name>')
     .action(async (name: string) =>
-      withSession(g(), (service, session) => {
+      withSession(g(), async (service, session) => {
         service.removeProfile(session, name);
-        rekeyAfterRevocation(service, session, g().json === true);
+        await upkeep(service, session, g().json === true);
         if (g().json) printJson({ removed: name });
         else printLine(`Removed profile ${name}.`);
       }),

@@ -9,6 +9,9 @@ const responseSchema = z.object({ data: z.array(z.object({ index: z.number().int
 
 export class EmbeddingEndpointError extends Error {}
 
+/** The model id stored with each vector an endpoint made. */
+export const httpModelId = (model: string): string => `openai-compatible:${model}`;
+
 export interface HttpEmbedderOptions {
   /** Base URL; requests go to `${url}/embeddings`. */
   url: string;
@@ -30,7 +33,7 @@ export class HttpEmbedder implements Embedder {
 
   constructor(private readonly options: HttpEmbedderOptions) {
     this.endpoint = new URL(`${options.url.replace(/\/+$/, '')}/embeddings`);
-    this.modelId = `openai-compatible:${options.model}`;
+    this.modelId = httpModelId(options.model);
     this.dimensions = options.dimensions;
   }
 

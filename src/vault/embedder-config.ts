@@ -5,7 +5,7 @@ import { associatedData } from '../crypto/aead.js';
 import { sign, verifySignature } from '../crypto/keys.js';
 import type { Db } from '../store/database.js';
 import type { Embedder } from '../embed/embedder.js';
-import { EmbeddingEndpointError, HttpEmbedder } from '../embed/http-embedder.js';
+import { EmbeddingEndpointError, HttpEmbedder, httpModelId } from '../embed/http-embedder.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
 import { VaultError, invalid } from './errors.js';
 import { readMeta } from './rows.js';
@@ -74,10 +74,18 @@ export function storeEmbedder(db: Db, vaultId: string, vaultKey: Uint8Array, cho
   db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_KEY, JSON.stringify(stored));
 }
 
+/** A choice as a front door shows it. */
+export function describeChoice(choice: EmbedderChoice): EmbedderInfo {
+  const { config, dimensions } = choice;
+  return config.kind === 'offline'
+    ? { kind: 'offline', modelId: defaultEmbedder().modelId, dimensions, url: null }
+    : { kind: 'openai-compatible', modelId: httpModelId(config.model), dimensions, url: config.url };
+}
+
 /** `config` is the stored one; it describes `embedder` only when this process runs it (a new one waits for the next open). */
 export function describeEmbedder(embedder: Embedder, config: EmbedderConfig | null): EmbedderInfo {
-  return config?.kind === 'openai-compatible' && embedder.modelId === `openai-compatible:${config.model}`
-    ? { kind: 'openai-compatible', modelId: embedder.modelId, dimensions: embedder.dimensions, url: config.url }
+  return config?.kind === 'openai-compatible' && embedder.modelId === httpModelId(config.model)
+    ? describeChoice({ config, dimensions: embedder.dimensions })
     : { kind: 'offline', modelId: embedder.modelId, dimensions: embedder.dimensions, url: null };
 }
 

@@ -26,7 +26,6 @@ export class Upkeep {
     const report: UpkeepReport = { resealed: 0, reindexed: 0, resealLeft: 0, reindexLeft: 0, reindexBlocked: null };
     const reseal = this.ctx.read(session, () => this.rotation.pending(session));
     if (reseal > 0 && actorMay(session.actor, OPERATION_PERMISSION.rekeySpaces)) {
-      this.ctx.authorize(session, 'rekeySpaces', []);
       report.resealed = this.rotation.rekey(session, (done, total) => onProgress('reseal', done, total)).rekeyed;
     } else report.resealLeft = reseal;
     const { stale, mayReindex } = this.reindexing.indexStatus(session);

@@ -279,12 +279,15 @@ export class VaultContext {
         return result;
       });
     } catch (err) {
-      const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
-      this.write(() =>
-        this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'),
-      );
-      throw error;
+      throw this.recordFailure(session, op, trail, err);
     }
+  }
+
+  /** Logs a failed operation on its own (its work was rolled back) and returns the typed error to throw. */
+  private recordFailure(session: Session, op: Operation, trail: AuditTrail, err: unknown): VaultError {
+    const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
+    this.write(() => this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'));
+    return error;
   }
 
   /**
@@ -300,11 +303,7 @@ export class VaultContext {
     try {
       result = this.read(session, () => work(trail));
     } catch (err) {
-      const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
-      this.write(() =>
-        this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'),
-      );
-      throw error;
+      throw this.recordFailure(session, op, trail, err);
     }
     this.reads.add({ session, action: op, trail, at: this.clock() });
     return result;

@@ -28,7 +28,7 @@ import { ReindexOps } from './reindex.js';
 import { SpaceOps } from './spaces.js';
 import { VaultContext } from './vault-context.js';
 import { KeyRotation } from './rotation.js';
-import { configOfVault, describeEmbedder, embedderChoiceRejected, embedderOfVault, probeEmbedder, storeEmbedder } from './embedder-config.js';
+import { configOfVault, describeChoice, describeEmbedder, embedderChoiceRejected, embedderOfVault, probeEmbedder, storeEmbedder } from './embedder-config.js';
 import { embedderConfigSchema, type EmbedderInfo } from '../contract/embedder.js';
 import { Upkeep, type UpkeepPhase } from './upkeep.js';
 import { SIGNING_REF, spaceRef } from './keyring.js';
@@ -181,11 +181,14 @@ export class VaultService implements OperationSurface<Session> {
     }
     // The embedder choice is checked against the vault key this machine pinned, when it has one:
     // a file whose key was swapped must not get to choose where content is sent.
-    const pinned = headStore(options).read(vaultId)?.signingPublicKey;
-    const trustedKey = pinned ? new Uint8Array(Buffer.from(pinned, 'hex')) : new Uint8Array(signingPublicKey);
-    const embedder = options.embedder ?? embedderOfVault(db, vaultId, trustedKey);
+    const pins = headStore(options);
+    const trustedKey = (): Uint8Array => {
+      const pinned = pins.read(vaultId)?.signingPublicKey;
+      return new Uint8Array(pinned ? Buffer.from(pinned, 'hex') : signingPublicKey);
+    };
+    const embedder = options.embedder ?? embedderOfVault(db, vaultId, trustedKey());
     const service = new VaultService(
-      new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate', headStore(options), options.sessionIdleMs ?? null),
+      new VaultContext(db, vaultId, new Uint8Array(signingPublicKey), embedder, options.clock ?? Date.now, options.kdf ?? 'calibrate', pins, options.sessionIdleMs ?? null),
     );
     service.adoptEmbedder();
     return service;
@@ -352,9 +355,7 @@ export class VaultService implements OperationSurface<Session> {
       storeEmbedder(this.ctx.db, this.ctx.vaultId, session.vaultKey, stored);
       const { config } = stored;
       trail.details = config.kind === 'offline' ? { kind: config.kind } : { kind: config.kind, model: config.model, host: new URL(config.url).host, dimensions: stored.dimensions };
-      return config.kind === 'offline'
-        ? { kind: 'offline', modelId: defaultEmbedder().modelId, dimensions: stored.dimensions, url: null }
-        : { kind: 'openai-compatible', modelId: `openai-compatible:${config.model}`, dimensions: stored.dimensions, url: config.url };
+      return describeChoice(stored);
     });
   }
 

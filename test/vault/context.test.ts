@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DecryptionError } from '../../src/crypto/aead.js';
+import { DecryptionError, associatedData } from '../../src/crypto/aead.js';
 import { loadSodium, sodiumSync } from '../../src/crypto/sodium.js';
-import { associatedData } from '../../src/crypto/aead.js';
 import { openRecord, packRecord } from '../../src/vault/records.js';
 import { createTestVault, type TestVault } from '../support/vault.js';
 
