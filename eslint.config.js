@@ -22,11 +22,12 @@ const LAYERS = {
   audit: ['contract', 'crypto', 'store'],
   vault: ['audit', 'contract', 'crypto', 'embed', 'store'],
   api: ['contract', 'vault/index.js'],
-  cli: ['api', 'contract', 'vault/index.js'],
+  host: ['api', 'contract', 'vault/index.js'],
+  cli: ['api', 'contract', 'host', 'vault/index.js'],
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'scratch/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'scratch/**', 'test-results/**', 'renderer/dist/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -66,6 +67,8 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    // Vite's configuration runs in Node at build time, not in the page.
+    ignores: ['renderer/vite.config.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { VaultError, type VaultService } from '../vault/index.js';
@@ -32,8 +32,25 @@ export interface ServerLimits {
 
 export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 256 * 1024, batchBodyBytes: 16 * 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000, authFailuresPerMinute: 10 };
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `app`: a route of the app's own (its page, its session), which agent authentication skips. */
+    auth?: 'app';
+  }
+}
+
+/** What a host that serves people as well (the browser host) adds to the same server, behind the same Host and Origin guards. */
+export interface ExtraRoutes {
+  /** Registers its routes; each must carry `config: { auth: 'app' }`, which skips agent authentication (the routes check their own session). */
+  register(app: FastifyInstance, origins: ReadonlySet<string>): void | Promise<void>;
+  /** The Content-Security-Policy of its pages, in place of the API's `default-src 'none'`. */
+  pageCsp: string;
+}
+
 export interface ServerOptions {
-  service: VaultService;
+  /** The vault agents reach; a function when the vault may not exist yet (the app's first run), which throws until it does. */
+  service: VaultService | (() => VaultService);
+  extra?: ExtraRoutes;
   host?: string;
   port?: number;
   /** Where to write port, pid and start time; null writes none (tests that run many servers). */
@@ -60,8 +77,23 @@ const EMPTY_SHA256 = sha256Hex('');
 /** Paths of the API itself: an unknown one still asks for a token, so routes are not probed without one. */
 const API_PATH = /^\/(v1|mcp)(\/|\?|$)/;
 
+/**
+ * A vault that may not exist yet, as the API's modules take it: each call reaches the vault
+ * the function returns at that moment, so agent routes registered before the first run answer
+ * once the vault is created.
+ */
+function lateBound(current: () => VaultService): VaultService {
+  return new Proxy({} as VaultService, {
+    get(_target, name) {
+      const service = current();
+      const value = Reflect.get(service, name, service) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(service) : value;
+    },
+  });
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { service } = options;
+  const service = typeof options.service === 'function' ? lateBound(options.service) : options.service;
   const address = loopbackAddress(options.host ?? '127.0.0.1');
   const requestedPort = checkPort(options.port ?? DEFAULT_PORT);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -111,6 +143,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throw err;
     }
     const route = req.routeOptions.url;
+    if (req.routeOptions.config?.auth === 'app') return;
     if (req.method === 'GET' && (route === '/v1/health' || route === '/openapi.json')) return;
     // OAuth discovery (/.well-known/..., /register) and other paths outside the API are simply
     // absent: a 404 without asking for a token, so MCP clients do not start client registration
@@ -124,6 +157,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Calls are counted in the vault (each REST operation, each MCP tool call); the headers show where the agent stands.
   app.addHook('onSend', async (req, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    if (options.extra && req.routeOptions.config?.auth === 'app') reply.header('content-security-policy', options.extra.pageCsp);
     const rate = req.agentSession && !req.agentSession.locked ? service.rateState(req.agentSession) : null;
     if (rate) reply.headers({ 'ratelimit-limit': String(rate.limit), 'ratelimit-remaining': String(rate.remaining), 'ratelimit-reset': String(rate.resetSeconds) });
     return payload;
@@ -132,7 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.setErrorHandler((err, req, reply) => {
     const problem = toProblem(err);
     // RFC 9110: every 401 names its scheme; RFC 6750 adds why when a token was sent.
-    if (problem.status === 401) reply.header('www-authenticate', `Bearer realm="memvault"${req.headers.authorization === undefined ? '' : ', error="invalid_token"'}`);
+    if (problem.status === 401 && req.routeOptions.config?.auth !== 'app') reply.header('www-authenticate', `Bearer realm="memvault"${req.headers.authorization === undefined ? '' : ', error="invalid_token"'}`);
     if (problem.code === 'internal' && process.env.MEMVAULT_DEBUG === '1') console.error(err);
     if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
     if (problem.code === 'method_not_allowed') reply.header('allow', 'POST');
@@ -153,8 +187,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     transform: jsonSchemaTransform,
   });
 
-
-
+  // The app's origins are known once the port is; the set is filled after listen, before any request.
+  if (options.extra) await options.extra.register(app, origins);
   registerRestRoutes(app, service, limits.batchBodyBytes);
   registerMcpRoute(app, service, SECURITY_HEADERS);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

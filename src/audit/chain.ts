@@ -212,24 +212,84 @@ export function rowToEvent(r: AuditRow): AuditEvent {
   };
 }
 
-export interface AuditQuery {
-  afterSeq?: number;
-  limit: number;
+export interface AuditFilter {
+  actorType?: ActorType;
   actorId?: string;
   action?: string;
   outcome?: Outcome;
+  since?: string;
+  until?: string;
+  text?: string;
+}
+
+export interface AuditQuery extends AuditFilter {
+  afterSeq?: number;
+  beforeSeq?: number;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+/** One fixed WHERE clause with optional parameters: the SQL text never varies, so each statement is compiled once. */
+const FILTER_SQL = `(@actorType IS NULL OR actor_type = @actorType)
+  AND (@actor IS NULL OR actor_id = @actor)
+  AND (@action IS NULL OR action = @action)
+  AND (@outcome IS NULL OR outcome = @outcome)
+  AND (@since IS NULL OR ts >= @since)
+  AND (@until IS NULL OR ts <= @until)
+  AND (@text IS NULL OR instr(lower(details), @text) > 0 OR instr(lower(targets), @text) > 0)`;
+
+function filterParams(f: AuditFilter): Record<string, string | number | null> {
+  return {
+    actorType: f.actorType ?? null,
+    actor: f.actorId ?? null,
+    action: f.action ?? null,
+    outcome: f.outcome ?? null,
+    since: f.since === undefined ? null : Date.parse(f.since),
+    until: f.until === undefined ? null : Date.parse(f.until),
+    text: f.text === undefined ? null : f.text.toLowerCase(),
+  };
 }
 
 export function listAudit(db: Db, q: AuditQuery): AuditEvent[] {
+  // Two statements, not ORDER BY CASE: each walks the primary key in its own direction instead of sorting.
+  const rows = db
+    .prepare(`SELECT * FROM audit_events WHERE seq > @after AND seq < @before AND ${FILTER_SQL} ORDER BY seq ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT @limit OFFSET @offset`)
+    .all({ ...filterParams(q), after: q.afterSeq ?? 0, before: q.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: q.limit, offset: q.offset }) as AuditRow[];
+  return rows.map(rowToEvent);
+}
+
+export interface AuditActivity {
+  total: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  bucketMs: number;
+  buckets: { start: string; ok: number; denied: number; failed: number }[];
+}
+
+/** Bucket widths a chart can label: a minute up to a week. */
+const BUCKET_STEPS_MS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
+const MAX_BUCKETS = 120;
+
+/** Counts of the filtered events per time bucket (at most 120 buckets, the narrowest width that fits). */
+export function auditActivity(db: Db, f: AuditFilter): AuditActivity {
+  const params = filterParams(f);
+  const span = db
+    .prepare(`SELECT count(*) AS n, min(seq) AS first, max(seq) AS last, min(ts) AS lo, max(ts) AS hi FROM audit_events WHERE ${FILTER_SQL}`)
+    .get(params) as { n: number; first: number | null; last: number | null; lo: number | null; hi: number | null };
+  if (span.n === 0 || span.lo === null || span.hi === null) return { total: 0, firstSeq: null, lastSeq: null, bucketMs: BUCKET_STEPS_MS[0]!, buckets: [] };
+  const width = BUCKET_STEPS_MS.find((w) => (span.hi! - span.lo!) / w < MAX_BUCKETS) ?? BUCKET_STEPS_MS[BUCKET_STEPS_MS.length - 1]!;
   const rows = db
     .prepare(
-      `SELECT * FROM audit_events
-       WHERE seq > @after
-         AND (@actor IS NULL OR actor_id = @actor)
-         AND (@action IS NULL OR action = @action)
-         AND (@outcome IS NULL OR outcome = @outcome)
-       ORDER BY seq LIMIT @limit`,
+      `SELECT (ts / @width) * @width AS b, sum(outcome = 'ok') AS ok, sum(outcome = 'denied') AS denied, sum(outcome = 'failed') AS failed
+       FROM audit_events WHERE ${FILTER_SQL} GROUP BY b ORDER BY b`,
     )
-    .all({ after: q.afterSeq ?? 0, actor: q.actorId ?? null, action: q.action ?? null, outcome: q.outcome ?? null, limit: q.limit }) as AuditRow[];
-  return rows.map(rowToEvent);
+    .all({ ...params, width }) as { b: number; ok: number; denied: number; failed: number }[];
+  return {
+    total: span.n,
+    firstSeq: span.first,
+    lastSeq: span.last,
+    bucketMs: width,
+    buckets: rows.map((r) => ({ start: new Date(r.b).toISOString(), ok: r.ok, denied: r.denied, failed: r.failed })),
+  };
 }

@@ -4,7 +4,8 @@ import { defaultConnectionFile } from '../api/connection-file.js';
 import { closedToOthers, ownedByMe } from '../api/file-access.js';
 import { DEFAULT_PORT } from '../api/loopback.js';
 import { VaultError } from '../vault/index.js';
-import { openVault, vaultPath, type GlobalOptions } from './context.js';
+import { kdfPreset, openVault, vaultPath, type GlobalOptions } from './context.js';
+import { openInBrowser } from './open-browser.js';
 
 /** A served agent's keys stay in memory this long after its last request. */
 const SERVE_SESSION_IDLE_MS = 15 * 60_000;
@@ -66,6 +67,33 @@ export function registerServerCommands(program: Command, g: () => GlobalOptions)
       } finally {
         service.close();
       }
+    });
+
+  program
+    .command('start')
+    .description('run the app in your browser (and the agent API on the same port); prints a one-time login link')
+    .option('--port <n>', 'port (default 0: any free one)', port, 0)
+    .option('--host <address>', 'loopback address to bind: 127.0.0.1 or ::1', '127.0.0.1')
+    .option('--no-open', 'print the login link without opening a browser')
+    .addHelpText('after', '\nThe link works once and for 2 minutes; press Enter here for a new one. It proves only that the\nbrowser is yours: the vault still asks for a profile and its password (or creates the vault on first run).')
+    .action(async (o: { port: number; host: string; open: boolean }) => {
+      const path = vaultPath(g());
+      const { startBrowserHost } = await import('../host/browser-host.js');
+      const host = await startBrowserHost({ vaultPath: path, host: o.host, port: o.port, kdf: kdfPreset(), connectionFile: defaultConnectionFile(path) });
+      const announce = (): string => {
+        const link = host.loginLink();
+        if (g().json) process.stdout.write(`${JSON.stringify({ url: host.url, loginLink: link, pid: process.pid })}\n`);
+        else process.stdout.write(`Memvault is running at ${host.url} (agents: ${host.url}/v1, ${host.url}/mcp)\nOpen this link to sign in (works once, for 2 minutes):\n  ${link}\nPress Enter for a new link, Ctrl+C to stop.\n`);
+        return link;
+      };
+      const first = announce();
+      if (o.open && !g().json) openInBrowser(first);
+      process.stdin.on('data', (chunk: Buffer) => {
+        if (chunk.includes(10)) announce();
+      });
+      await untilSignal();
+      process.stdin.pause();
+      await host.close();
     });
 
   program

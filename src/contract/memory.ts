@@ -25,6 +25,10 @@ export type MemoryState = (typeof MEMORY_STATES)[number];
 
 const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'malformed id');
 export const memoryIdSchema = idSchema;
+/** A selection of memories changed together (the app's bulk archive and delete). */
+export const memoryIdsSchema = z.strictObject({ ids: z.array(idSchema).min(1).max(LIMITS.listLimit) });
+export type MemoryIdsInput = z.input<typeof memoryIdsSchema>;
+
 export const spaceNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'space names: 1-64 letters, digits, space _ . -');
 
 const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;

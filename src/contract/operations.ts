@@ -9,6 +9,7 @@ import {
   addMemorySchema,
   listMemoriesSchema,
   memoryIdSchema,
+  memoryIdsSchema,
   memoryPageSchema,
   memorySchema,
   memoryVersionSchema,
@@ -20,6 +21,8 @@ import {
 } from './memory.js';
 import {
   addProfileSchema,
+  auditActivitySchema,
+  auditFilterSchema,
   auditQuerySchema,
   indexStatusSchema,
   passwordSchema,
@@ -66,6 +69,8 @@ export const OPERATIONS = {
   updateMemory: op('memory.write', 'write', [updateMemorySchema], updateResultSchema),
   deleteMemory: op('memory.delete', 'write', [memoryIdSchema], none),
   purgeMemory: op('memory.purge', 'write', [memoryIdSchema], none),
+  archiveMemories: op('memory.write', 'write', [memoryIdsSchema], z.object({ changed: z.number().int() })),
+  deleteMemories: op('memory.delete', 'write', [memoryIdsSchema], z.object({ changed: z.number().int() })),
   createSpace: op('space.manage', 'write', [spaceNameSchema], spaceInfoSchema),
   listSpaces: op('space.list', 'read', [], z.array(spaceInfoSchema)),
   grantSpace: op('space.manage', 'write', [spaceNameSchema, profileNameSchema], none),
@@ -79,6 +84,7 @@ export const OPERATIONS = {
   changePassword: op('self.password', 'write', [passwordSchema, passwordSchema], none),
   whoami: op(null, 'read', [], sessionInfoSchema),
   listAudit: op('audit.read', 'write', [optionalInput(auditQuerySchema)], z.array(auditEventSchema)),
+  auditActivity: op('audit.read', 'write', [optionalInput(auditFilterSchema)], auditActivitySchema),
   verifyAudit: op('audit.read', 'write', [], verifyReportSchema),
   exportAudit: op('audit.read', 'write', [], z.object({ exported: z.number().int() })),
   stats: op('stats.read', 'read', [], vaultStatsSchema),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './roles.js';
+import { PERMISSIONS, ROLES } from './roles.js';
 import { spaceNameSchema } from './memory.js';
 
 export const profileNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'profile names: 1-64 letters, digits, _ . -');
@@ -15,12 +15,27 @@ export const addProfileSchema = z.strictObject({
 });
 export type AddProfileInput = z.input<typeof addProfileSchema>;
 
-export const auditQuerySchema = z.strictObject({
-  afterSeq: z.number().int().min(0).optional(),
-  limit: z.number().int().min(1).max(10_000).default(100),
+/** Which events a viewer or export wants: every field narrows the set; time bounds are inclusive. */
+export const auditFilterSchema = z.strictObject({
+  actorType: z.enum(['profile', 'agent', 'system', 'anonymous']).optional(),
   actorId: z.string().max(128).optional(),
   action: z.string().max(64).optional(),
   outcome: z.enum(['ok', 'denied', 'failed']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  /** Free text over the masked details and targets (case-insensitive substring). */
+  text: z.string().min(1).max(200).optional(),
+});
+export type AuditFilter = z.input<typeof auditFilterSchema>;
+
+export const auditQuerySchema = auditFilterSchema.extend({
+  afterSeq: z.number().int().min(0).optional(),
+  beforeSeq: z.number().int().min(1).optional(),
+  /** Oldest first (a tail, an export) or newest first (a viewer's first page). */
+  order: z.enum(['asc', 'desc']).default('asc'),
+  /** Rows to skip after the other bounds: a viewer jumps into a long log (bound it by beforeSeq so rows do not shift). */
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(10_000).default(100),
 });
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 
@@ -37,7 +52,8 @@ export const spaceInfoSchema = z.object({
 });
 export type SpaceInfo = z.infer<typeof spaceInfoSchema>;
 
-export const sessionInfoSchema = z.object({ profile: z.string(), role: roleSchema, spaces: z.array(z.string()) });
+/** Who is unlocked, and what the role may do (read off the policy table), so an app offers only that. */
+export const sessionInfoSchema = z.object({ profile: z.string(), role: roleSchema, spaces: z.array(z.string()), permissions: z.array(z.enum(PERMISSIONS)) });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 const count = z.number().int();
@@ -48,6 +64,16 @@ export const vaultStatsSchema = z.object({
   auditEvents: count,
 });
 export type VaultStats = z.infer<typeof vaultStatsSchema>;
+
+/** How many events a filter matches, and how they spread over time (for a viewer's chart). */
+export const auditActivitySchema = z.object({
+  total: count,
+  firstSeq: count.nullable(),
+  lastSeq: count.nullable(),
+  bucketMs: count,
+  buckets: z.array(z.object({ start: z.string(), ok: count, denied: count, failed: count })),
+});
+export type AuditActivity = z.infer<typeof auditActivitySchema>;
 
 /** Long work the vault reports while it runs: loading a space into the index (at the first list or search). */
 export interface ProgressEvent {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { addMemoriesSchema, addMemorySchema, type AddMemoriesResult, listMemoriesSchema, memoryIdSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
+import { addMemoriesSchema, addMemorySchema, type AddMemoriesResult, listMemoriesSchema, memoryIdSchema, memoryIdsSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
 import type { IndexFilter, StoredMemory } from '../store/plain-index.js';
 import { VaultError, forbidden, notFound } from './errors.js';
 import { actorMay } from './policy.js';
@@ -277,19 +277,55 @@ export class MemoryOps {
     this.ctx.act(session, 'deleteMemory', (trail) => {
       const memoryId = parse(memoryIdSchema, id);
       trail.targets.push(memoryId);
-      const cur = this.currentRow(session, memoryId);
-      if (cur.state === 'deleted') throw notFound('memory');
-      const old = this.ctx.openOrFail(session, cur.space_id, cur);
-      this.writeNewVersion(session, cur, {
-        kind: cur.kind,
-        state: 'deleted',
-        importance: cur.importance,
-        validFrom: cur.valid_from,
-        validUntil: cur.valid_until,
-        change: 'delete',
-        model: null,
-        fields: { ...old, embedding: null },
-      });
+      this.tombstone(session, memoryId);
+    });
+  }
+
+  /** Many memories archived or deleted in one transaction: all of them, or none (a missing one refuses the whole selection). */
+  changeMemories(session: Session, op: 'archiveMemories' | 'deleteMemories', raw: unknown): { changed: number } {
+    return this.ctx.act(session, op, (trail) => {
+      const { ids } = parse(memoryIdsSchema, raw);
+      const unique = [...new Set(ids)];
+      trail.targets.push(...unique);
+      for (const memoryId of unique) {
+        if (op === 'deleteMemories') this.tombstone(session, memoryId);
+        else this.archive(session, memoryId);
+      }
+      trail.details.count = unique.length;
+      return { changed: unique.length };
+    });
+  }
+
+  private tombstone(session: Session, memoryId: string): void {
+    const cur = this.currentRow(session, memoryId);
+    if (cur.state === 'deleted') throw notFound('memory');
+    const old = this.ctx.openOrFail(session, cur.space_id, cur);
+    this.writeNewVersion(session, cur, {
+      kind: cur.kind,
+      state: 'deleted',
+      importance: cur.importance,
+      validFrom: cur.valid_from,
+      validUntil: cur.valid_until,
+      change: 'delete',
+      model: null,
+      fields: { ...old, embedding: null },
+    });
+  }
+
+  private archive(session: Session, memoryId: string): void {
+    const cur = this.currentRow(session, memoryId);
+    if (cur.state === 'deleted') throw notFound('memory');
+    if (cur.state === 'archived') return;
+    const old = this.ctx.openOrFail(session, cur.space_id, cur);
+    this.writeNewVersion(session, cur, {
+      kind: cur.kind,
+      state: 'archived',
+      importance: cur.importance,
+      validFrom: cur.valid_from,
+      validUntil: cur.valid_until,
+      change: 'archive',
+      model: cur.embed_model,
+      fields: old,
     });
   }
 

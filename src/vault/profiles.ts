@@ -6,7 +6,7 @@ import { keyFromRecoveryKey, newBoxKeyPair, parseRecoveryKey, profileSigningKeyP
 import { DecryptionError } from '../crypto/aead.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { certifyPending, profileSigner, registerSigner, VAULT_SIGNER } from '../audit/signers.js';
-import { mayManageProfile, roleMay } from './policy.js';
+import { ROLE_PERMISSIONS, mayManageProfile, roleMay } from './policy.js';
 import { VaultError, forbidden, invalid } from './errors.js';
 import { Session } from './session.js';
 import { parse } from './validate.js';
@@ -88,6 +88,10 @@ export class ProfileOps {
   }
 
   /** The profile a front door unlocks when none is named. Names are not secret. */
+  profileNames(): string[] {
+    return (this.ctx.db.prepare('SELECT name FROM profiles ORDER BY name').all() as { name: unknown }[]).map((r) => String(r.name));
+  }
+
   ownerName(): string {
     return (this.ctx.db.prepare("SELECT name FROM profiles WHERE role = 'owner'").get() as { name: string }).name;
   }
@@ -95,7 +99,7 @@ export class ProfileOps {
   whoami(session: Session): SessionInfo {
     this.ctx.assertUnlocked(session);
     const { actor } = profileOf(session);
-    return { profile: actor.name, role: actor.role, spaces: this.ctx.grantedSpaceNames(session) };
+    return { profile: actor.name, role: actor.role, spaces: this.ctx.grantedSpaceNames(session), permissions: [...ROLE_PERMISSIONS[actor.role]] };
   }
 
   /**

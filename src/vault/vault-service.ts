@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
-import { auditQuerySchema, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
+import { auditFilterSchema, auditQuerySchema, type AuditActivity, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentGrant, AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
 import type { OperationArgs, OperationName, OperationSurface } from '../contract/operations.js';
 import { loadSodium } from '../crypto/sodium.js';
@@ -12,7 +12,7 @@ import { zeroize } from '../crypto/zeroize.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { defaultStateDir } from '../store/default-path.js';
 import { HeadStore } from '../store/head-store.js';
-import { appendAudit, chainHead, listAudit, rowToEvent, signCheckpoint, verifyChain, type AuditEvent, type AuditRow, type VerifyReport } from '../audit/chain.js';
+import { appendAudit, auditActivity, chainHead, listAudit, rowToEvent, signCheckpoint, verifyChain, type AuditEvent, type AuditRow, type VerifyReport } from '../audit/chain.js';
 import { profileSigner, registerSigner, VAULT_SIGNER } from '../audit/signers.js';
 import type { Embedder } from '../embed/embedder.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
@@ -221,6 +221,10 @@ export class VaultService implements OperationSurface<Session> {
     return this.ctx.act(session, 'listAudit', () => listAudit(this.ctx.db, parse(auditQuerySchema, raw)));
   }
 
+  auditActivity(session: Session, raw: In<'auditActivity', 0> = {}): AuditActivity {
+    return this.ctx.act(session, 'auditActivity', () => auditActivity(this.ctx.db, parse(auditFilterSchema, raw)));
+  }
+
   /** Verifies the chain as it stands, then records that it was verified (that event is signed after the check). */
   verifyAudit(session: Session): VerifyReport {
     this.ctx.authorize(session, 'verifyAudit', []);
@@ -328,6 +332,14 @@ export class VaultService implements OperationSurface<Session> {
     return this.memories.updateMemory(session, raw);
   }
 
+  archiveMemories(session: Session, raw: In<'archiveMemories', 0>): { changed: number } {
+    return this.memories.changeMemories(session, 'archiveMemories', raw);
+  }
+
+  deleteMemories(session: Session, raw: In<'deleteMemories', 0>): { changed: number } {
+    return this.memories.changeMemories(session, 'deleteMemories', raw);
+  }
+
   deleteMemory(session: Session, id: In<'deleteMemory', 0>): void {
     return this.memories.deleteMemory(session, id);
   }
@@ -425,6 +437,11 @@ export class VaultService implements OperationSurface<Session> {
 
   recoverOwner(recoveryKeyText: string, newPassword: string): Promise<void> {
     return this.profiles.recoverOwner(recoveryKeyText, newPassword);
+  }
+
+  /** Profile names are not secret from whoever can read the file; an unlock screen offers them. */
+  profileNames(): string[] {
+    return this.profiles.profileNames();
   }
 
   ownerName(): string {

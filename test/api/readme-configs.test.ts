@@ -6,6 +6,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { AGENT_CONFIG_CLIENTS, README_CONFIG_PLACEHOLDERS, agentConfig } from '../../src/contract/agent-configs.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -65,6 +66,12 @@ describe('the MCP client configurations in the README work with the SDK client',
   it('has a block for each documented client', () => {
     expect([...configs.keys()].sort()).toEqual(['claude-code', 'claude-desktop', 'cursor', 'vscode']);
   });
+
+  for (const name of AGENT_CONFIG_CLIENTS) {
+    it(`${name}: the README block is the one the app offers`, () => {
+      expect(configs.get(name)).toEqual(agentConfig(name, README_CONFIG_PLACEHOLDERS));
+    });
+  }
 
   for (const name of ['claude-desktop', 'claude-code', 'cursor', 'vscode']) {
     it(`${name}: connects, remembers and recalls`, async () => {

@@ -1,0 +1,137 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { EmbedderInfo } from '../../../src/contract/embedder.js';
+import type { IndexStatus } from '../../../src/contract/vault.js';
+import { useClient, useMay, useSession } from '../app/client-context.js';
+import { saveTheme, storedTheme, type Theme } from '../app/theme.js';
+import { ErrorNote } from '../components/ErrorNote.js';
+
+const IDLE_CHOICES_MIN = [1, 2, 5, 10, 15];
+
+export function SettingsScreen() {
+  const client = useClient();
+  const may = useMay();
+  const { state, refresh } = useSession();
+  const [embedder, setEmbedder] = useState<EmbedderInfo | null>(null);
+  const [index, setIndex] = useState<IndexStatus | null>(null);
+  const [theme, setTheme] = useState<Theme>(storedTheme());
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reindexing, setReindexing] = useState(false);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+
+  useEffect(() => {
+    void Promise.all([client.call('embedderInfo'), client.call('indexStatus')]).then(([e, i]) => (setEmbedder(e), setIndex(i)), setError);
+  }, [client]);
+
+  const run = async (work: () => Promise<unknown>, message: string) => {
+    setError(null);
+    setNotice(null);
+    try {
+      await work();
+      setNotice(message);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const changePassword = (e: FormEvent) => {
+    e.preventDefault();
+    void run(() => client.call('changePassword', current, next), 'Password changed.').then(() => (setCurrent(''), setNext('')));
+  };
+
+  return (
+    <div className="stack">
+      <h2>Settings</h2>
+      {notice && (
+        <p className="success" role="status">
+          {notice}
+        </p>
+      )}
+      <ErrorNote error={error} />
+      <section className="card">
+        <h3 style={{ marginTop: 0 }}>Auto-lock</h3>
+        <label htmlFor="idle">Lock after this long without use</label>
+        <select
+          id="idle"
+          value={Math.round(state.idleLockMs / 60_000)}
+          onChange={(e) => void run(async () => (await client.setIdleLock(Number(e.target.value) * 60_000), await refresh()), 'Auto-lock changed.')}
+        >
+          {IDLE_CHOICES_MIN.map((m) => (
+            <option key={m} value={m}>
+              {m} min
+            </option>
+          ))}
+        </select>
+        <p className="hint">Locking clears the screen and zeroes this session’s keys on the host. Lock at once with the Lock button or Alt+Shift+L.</p>
+      </section>
+      <section className="card">
+        <h3 style={{ marginTop: 0 }}>Theme</h3>
+        <div className="row" role="radiogroup" aria-label="Theme">
+          {(['light', 'dark'] as const).map((t) => (
+            <label key={t} className="row" style={{ margin: 0, fontWeight: 500 }}>
+              <input type="radio" name="theme" checked={theme === t} onChange={() => (saveTheme(t), setTheme(t))} /> {t}
+            </label>
+          ))}
+        </div>
+      </section>
+      <section className="card">
+        <h3 style={{ marginTop: 0 }}>Agent API</h3>
+        <p>
+          {state.agentApiUrl ? (
+            <>
+              On at <span className="mono">{state.agentApiUrl}</span> (REST <span className="mono">/v1</span>, MCP <span className="mono">/mcp</span>), on the same loopback port as this
+              app.
+            </>
+          ) : (
+            'Off.'
+          )}
+        </p>
+        <p className="hint">To serve agents on a fixed port without the app, run <code>memvault serve --port 7437</code>.</p>
+      </section>
+      <section className="card">
+        <h3 style={{ marginTop: 0 }}>Embedding model</h3>
+        {embedder && (
+          <p>
+            {embedder.kind === 'offline' ? 'Built-in offline model' : 'OpenAI-compatible endpoint'} <span className="mono">{embedder.modelId}</span> ({embedder.dimensions} dimensions)
+            {embedder.url ? (
+              <>
+                {' '}
+                at <span className="mono">{embedder.url}</span>
+              </>
+            ) : null}
+          </p>
+        )}
+        {index && <p className="hint">{index.stale > 0 ? `${index.stale} memories have vectors from an older model.` : 'Every memory is embedded with the current model.'}</p>}
+        <p className="hint">
+          The owner changes the model with <code>memvault embedder set</code>.
+        </p>
+        {may('index.manage') && (
+          <button
+            type="button"
+            disabled={reindexing}
+            onClick={() => {
+              setReindexing(true);
+              void run(async () => {
+                const { reindexed } = await client.call('reindex');
+                setIndex(await client.call('indexStatus'));
+                setNotice(`${reindexed} memories re-embedded.`);
+              }, 'Reindex done.').finally(() => setReindexing(false));
+            }}
+          >
+            {reindexing ? 'Re-embedding…' : 'Re-embed stale memories'}
+          </button>
+        )}
+      </section>
+      <form className="card" onSubmit={changePassword}>
+        <h3 style={{ marginTop: 0 }}>Change my password</h3>
+        <label htmlFor="current-password">Current password</label>
+        <input id="current-password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        <label htmlFor="new-password">New password</label>
+        <input id="new-password" type="password" autoComplete="new-password" minLength={8} value={next} onChange={(e) => setNext(e.target.value)} required />
+        <p>
+          <button type="submit">Change password</button>
+        </p>
+      </form>
+    </div>
+  );
+}

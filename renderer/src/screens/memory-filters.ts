@@ -1,0 +1,32 @@
+import type { MemoryFilter, MemoryState, SearchMode } from '../../../src/contract/memory.js';
+
+/** The memory screen's filters as the form holds them (strings), and as the core takes them. */
+export interface FilterForm {
+  text: string;
+  mode: SearchMode;
+  space: string;
+  kind: string;
+  tag: string;
+  source: string;
+  since: string;
+  until: string;
+  state: MemoryState | 'any';
+}
+
+export const EMPTY_FILTERS: FilterForm = { text: '', mode: 'hybrid', space: '', kind: '', tag: '', source: '', since: '', until: '', state: 'active' };
+
+const dayStart = (date: string) => new Date(`${date}T00:00:00`).toISOString();
+const dayEnd = (date: string) => new Date(`${date}T23:59:59.999`).toISOString();
+
+export function toFilter(f: FilterForm): MemoryFilter {
+  const tags = f.tag.split(/[\s,]+/).filter(Boolean);
+  return {
+    ...(f.space ? { spaces: [f.space] } : {}),
+    ...(f.kind ? { kinds: [f.kind] } : {}),
+    ...(tags.length ? { tags } : {}),
+    ...(f.source.trim() ? { source: f.source.trim() } : {}),
+    ...(f.since ? { since: dayStart(f.since) } : {}),
+    ...(f.until ? { until: dayEnd(f.until) } : {}),
+    states: f.state === 'any' ? ['active', 'archived', 'deleted'] : [f.state],
+  };
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from './errors.js';
+import { OPERATIONS, type OperationArgs, type OperationName, type OperationResult } from './operations.js';
+import { passwordSchema, profileNameSchema, sessionInfoSchema, type ProgressEvent, type SessionInfo } from './vault.js';
+
+/**
+ * What the app's screens hold: one typed client, whatever carries it (HTTP to the browser
+ * host here, Electron IPC in the desktop shell). The screens import this interface only, so
+ * they cannot tell which transport they have.
+ */
+
+/** Operations the app may call on its unlocked session. An export's writer stays in process, an agent's self-view is for agents, lock has its own call. */
+export const APP_OPERATIONS = (Object.keys(OPERATIONS) as OperationName[]).filter((n) => n !== 'exportAudit' && n !== 'agentSelf' && n !== 'lock');
+export type AppOperationName = Exclude<OperationName, 'exportAudit' | 'agentSelf' | 'lock'>;
+
+export const appStateSchema = z.object({
+  /** absent: no vault file yet (first run); locked: nobody is unlocked in this app session. */
+  vault: z.enum(['absent', 'locked', 'unlocked']),
+  profiles: z.array(z.string()),
+  session: sessionInfoSchema.nullable(),
+  /** The app locks itself after this long without use. */
+  idleLockMs: z.number().int(),
+  /** Where agents reach this host (REST /v1, MCP /mcp), or null when the agent API is off. */
+  agentApiUrl: z.string().nullable(),
+  /** For the ready-to-paste stdio configuration: the vault file and memvault's bin on this machine. */
+  vaultPath: z.string(),
+  binPath: z.string(),
+});
+export type AppState = z.infer<typeof appStateSchema>;
+
+export const createVaultRequestSchema = z.strictObject({ owner: profileNameSchema, password: passwordSchema });
+export const unlockRequestSchema = z.strictObject({ profile: profileNameSchema, password: z.string().min(1).max(1024) });
+export const recoverRequestSchema = z.strictObject({ recoveryKey: z.string().min(1).max(256), newPassword: passwordSchema });
+export const idleLockRequestSchema = z.strictObject({ idleLockMs: z.number().int().min(60_000).max(15 * 60_000) });
+export const createdVaultSchema = z.object({ recoveryKey: z.string(), session: sessionInfoSchema });
+export type CreatedVaultReply = z.infer<typeof createdVaultSchema>;
+
+export interface VaultClient {
+  state(): Promise<AppState>;
+  createVault(owner: string, password: string): Promise<CreatedVaultReply>;
+  unlock(profile: string, password: string): Promise<SessionInfo>;
+  recover(recoveryKey: string, newPassword: string): Promise<void>;
+  /** Zeroes the session's keys on the host; the screens clear themselves at once. */
+  lock(): Promise<void>;
+  /** 1 to 15 minutes: the host keeps an unused session's keys in memory no longer than 15. */
+  setIdleLock(ms: number): Promise<void>;
+  /** The latest progress of long work in the vault (loading a large space into the index), for a bar while a call is pending. */
+  progress(): Promise<ProgressEvent | null>;
+  call<N extends AppOperationName>(name: N, ...args: Extract<OperationArgs<N>, unknown[]>): Promise<OperationResult<N>>;
+}
+
+/** A refusal as the screens see it: the error table's code, a message meant for people, and safe details. */
+export class ClientError extends Error {
+  readonly code: ErrorCode;
+  readonly retryAfterSeconds: number | undefined;
+  readonly details: Record<string, string | number | boolean>;
+
+  constructor(body: ErrorBody) {
+    super(body.message);
+    this.name = 'ClientError';
+    this.code = body.code;
+    this.retryAfterSeconds = body.retryAfterSeconds;
+    this.details = body.details ?? {};
+  }
+}
+
+const errorBodySchema = z.object({
+  code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+  detail: z.string(),
+  retryAfterSeconds: z.number().int().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** Reads a problem+json body (or anything else) into a ClientError; a transport calls this on every failure. */
+export function clientErrorFrom(body: unknown): ClientError {
+  const parsed = errorBodySchema.safeParse(body);
+  if (!parsed.success) return new ClientError({ code: 'internal', message: 'the vault answered in a way this app does not understand' });
+  const { code, detail, retryAfterSeconds, details } = parsed.data;
+  return new ClientError({ code, message: detail, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }), ...(details === undefined ? {} : { details }) });
+}
