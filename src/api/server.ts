@@ -139,7 +139,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       guardRequest(req.raw, guards);
     } catch (err) {
-      service.recordAnonymousRefusal('httpRequest', (err as Error).message);
+      try {
+        service.recordAnonymousRefusal('httpRequest', (err as Error).message);
+      } catch (recording) {
+        // Before the app's first run there is no vault to record into; the refusal itself stands.
+        if (!(recording instanceof VaultError && recording.code === 'unavailable')) throw recording;
+      }
       throw err;
     }
     const route = req.routeOptions.url;

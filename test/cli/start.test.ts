@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,5 +42,27 @@ describe('the memvault bin', () => {
     expect(which()).toBe('dist');
     at('src/cli/main.ts', 3_000);
     expect(which()).toBe('src');
+  });
+
+  it('npm start without an Electron binary serves the app in the browser and prints a one-time login link', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'memvault-start-'));
+    const child = spawn(process.execPath, [join(ROOT, 'bin/start.js'), '--json', '--no-open', '--port', '0'], {
+      env: { ...process.env, MEMVAULT_VAULT: join(dir, 'vault.db'), MEMVAULT_STATE_DIR: join(dir, 'state') },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const printed = JSON.parse(line) as { url: string; loginLink: string };
+      expect(printed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(printed.loginLink).toMatch(new RegExp(`^${printed.url}/#login=[A-Za-z0-9_-]{32}$`));
+      expect(stderr).toContain('no Electron binary here; opening the app in your browser instead');
+      const page = await fetch(`${printed.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root"></div>');
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import { startAppHost, type AppHost } from './app-host.js';
 
@@ -69,7 +69,7 @@ export async function unlock(page: Page, profile: string, password: string): Pro
 export async function addMemory(page: Page, content: string, tags = ''): Promise<void> {
   await page.getByRole('button', { name: 'New memory' }).click();
   await page.getByLabel('Content').fill(content);
-  if (tags) await page.getByLabel('Tags').fill(tags);
+  if (tags) await page.getByLabel('Tags', { exact: true }).fill(tags);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Memory stored.' })).toBeVisible();
 }

@@ -230,54 +230,52 @@ export function AuditScreen() {
         {exporting !== null && <span role="status">exporting… {exporting.toLocaleString()} events</span>}
       </div>
       <p className="hint">Reading the log is logged too: each page the viewer loads, and each live-tail poll, is one listAudit or auditActivity event. ✓ marks events covered by a signed checkpoint.</p>
-      <div className="audit-table" role="table" aria-label="Audit events" aria-rowcount={total}>
-        <div className="audit-head" role="row">
-          {['#', 'Time', 'Actor', 'Action', 'Target', 'Outcome', 'Details'].map((h) => (
-            <span key={h} role="columnheader">
-              {h}
-            </span>
-          ))}
-        </div>
-        <div className="audit-scroll" ref={scroller} tabIndex={0} aria-label="Audit events, scrollable">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((item) => {
-              const e = pages.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
-              const cls = e ? `audit-row${e.seq <= signedThrough ? ' signed' : ''}${e.seq >= badFrom ? ' broken' : ''}` : 'audit-row';
-              return (
-                <div key={item.key} role="row" aria-rowindex={item.index + 1} className={cls} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_PX, transform: `translateY(${item.start}px)` }}>
-                  {e ? (
-                    <>
-                      <span role="cell" className="seq">
-                        {e.seq}
-                      </span>
-                      <span role="cell">
-                        <LocalTime iso={e.time} />
-                      </span>
-                      <span role="cell">
-                        <span className="badge">{e.actorType}</span> {e.actorId}
-                      </span>
-                      <span role="cell">{e.action}</span>
-                      <span role="cell">
-                        {e.targets.slice(0, 2).map((t) => (
-                          <Target key={t} id={t} canReadMemories={may('memory.read')} />
-                        ))}
-                      </span>
-                      <span role="cell">
-                        <span className={`badge ${e.outcome === 'ok' ? 'ok' : 'bad'}`}>{e.outcome}</span>
-                      </span>
-                      <span role="cell" title={detailText(e)}>
-                        {detailText(e)}
-                      </span>
-                    </>
-                  ) : (
-                    <span role="cell" className="hint">
-                      loading…
-                    </span>
-                  )}
-                </div>
-              );
-            })}
+      <div className="audit-table audit-scroll" ref={scroller} tabIndex={0} aria-label="Audit events, scrollable">
+        <div role="table" aria-label="Audit events" aria-rowcount={total + 1} style={{ height: virtualizer.getTotalSize() + ROW_PX, position: 'relative' }}>
+          <div className="audit-head" role="row" aria-rowindex={1} style={{ position: 'sticky', top: 0, zIndex: 1, background: 'var(--panel)', height: ROW_PX }}>
+            {['#', 'Time', 'Actor', 'Action', 'Target', 'Outcome', 'Details'].map((h) => (
+              <span key={h} role="columnheader">
+                {h}
+              </span>
+            ))}
           </div>
+          {items.map((item) => {
+            const e = pages.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
+            const cls = e ? `audit-row${e.seq <= signedThrough ? ' signed' : ''}${e.seq >= badFrom ? ' broken' : ''}` : 'audit-row';
+            return (
+              <div key={item.key} role="row" aria-rowindex={item.index + 2} className={cls} style={{ position: 'absolute', top: ROW_PX, left: 0, right: 0, height: ROW_PX, transform: `translateY(${item.start}px)` }}>
+                {e ? (
+                  <>
+                    <span role="cell" className="seq">
+                      {e.seq}
+                    </span>
+                    <span role="cell">
+                      <LocalTime iso={e.time} />
+                    </span>
+                    <span role="cell">
+                      <span className="badge">{e.actorType}</span> {e.actorId}
+                    </span>
+                    <span role="cell">{e.action}</span>
+                    <span role="cell">
+                      {e.targets.slice(0, 2).map((t) => (
+                        <Target key={t} id={t} canReadMemories={may('memory.read')} />
+                      ))}
+                    </span>
+                    <span role="cell">
+                      <span className={`badge ${e.outcome === 'ok' ? 'ok' : 'bad'}`}>{e.outcome}</span>
+                    </span>
+                    <span role="cell" title={detailText(e)}>
+                      {detailText(e)}
+                    </span>
+                  </>
+                ) : (
+                  <span role="cell" className="hint">
+                    loading…
+                  </span>
+                )}
+              </div>
+            );
+          })}
         </div>
       </div>
     </div>

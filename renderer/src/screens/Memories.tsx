@@ -146,7 +146,7 @@ export function MemoriesScreen() {
           <input id="kind" value={form.kind} onChange={(e) => set('kind', e.target.value)} size={8} placeholder="any" />
         </div>
         <div>
-          <label htmlFor="tag">Tags</label>
+          <label htmlFor="tag">With tags</label>
           <input id="tag" value={form.tag} onChange={(e) => set('tag', e.target.value)} size={10} placeholder="all of" />
         </div>
         <div>

@@ -1,0 +1,145 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOGIN_CODE_TTL_MS } from '../../src/host/login-codes.js';
+import { startTestBrowserHost, type TestBrowserHost } from '../support/browser-host.js';
+import { rawRequest } from '../support/server.js';
+
+const OWNER = { owner: 'olivia', password: 'owner-password-1' };
+const problemType = async (res: Response) => ((await res.json()) as { type: string }).type;
+
+describe('the browser host', () => {
+  let t: TestBrowserHost | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('serves its page with a CSP that allows no inline code, eval or other origin', async () => {
+    t = await startTestBrowserHost();
+    const res = await fetch(`${t.origin}/`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    expect((await fetch(`${t.origin}/assets/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+    // Only files that were in the folder: no path is joined from the URL.
+    expect((await fetch(`${t.origin}/assets/../../vault.db`)).status).toBe(404);
+  });
+
+  it('a login code works once, sets an HttpOnly SameSite=Strict host-only cookie, and is refused again', async () => {
+    t = await startTestBrowserHost();
+    const code = t.host.loginLink().split('#login=')[1]!;
+    const first = await t.app('/app/login', { body: { code } });
+    expect(first.status).toBe(200);
+    const cookie = first.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^memvault_app=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    const again = await t.app('/app/login', { body: { code } });
+    expect(again.status).toBe(401);
+    expect(await problemType(again)).toBe('urn:memvault:problem:auth_failed');
+  });
+
+  it('a login code expires after two minutes', async () => {
+    let now = Date.now();
+    t = await startTestBrowserHost({ clock: () => now });
+    const code = t.host.loginLink().split('#login=')[1]!;
+    now += LOGIN_CODE_TTL_MS + 1;
+    const res = await t.app('/app/login', { body: { code } });
+    expect(res.status).toBe(401);
+    expect(await problemType(res)).toBe('urn:memvault:problem:auth_failed');
+  });
+
+  it('a new link retires the previous code', async () => {
+    t = await startTestBrowserHost();
+    const old = t.host.loginLink().split('#login=')[1]!;
+    t.host.loginLink();
+    expect((await t.app('/app/login', { body: { code: old } })).status).toBe(401);
+  });
+
+  it('refuses a state change without the session’s CSRF token, and one from another origin', async () => {
+    t = await startTestBrowserHost();
+    const { cookie, csrf } = await t.signIn();
+    const noToken = await t.app('/app/create', { body: OWNER, cookie });
+    expect(noToken.status).toBe(403);
+    expect(await problemType(noToken)).toBe('urn:memvault:problem:forbidden');
+    const wrongToken = await t.app('/app/create', { body: OWNER, cookie, csrf: `${csrf.slice(0, -1)}A` === csrf ? `${csrf.slice(0, -1)}B` : `${csrf.slice(0, -1)}A` });
+    expect(wrongToken.status).toBe(403);
+    const otherOrigin = await t.app('/app/create', { body: OWNER, cookie, csrf, headers: { origin: 'http://evil.example' } });
+    expect(otherOrigin.status).toBe(403);
+    const crossSite = await t.app('/app/create', { body: OWNER, cookie, csrf, headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(crossSite.status).toBe(403);
+    // Nothing was created by any of them.
+    expect(((await (await t.app('/app/state', { cookie })).json()) as { vault: string }).vault).toBe('absent');
+    const created = await t.app('/app/create', { body: OWNER, cookie, csrf });
+    expect(created.status).toBe(200);
+  });
+
+  it('refuses a DNS-rebinding Host on the app’s routes before reading the cookie', async () => {
+    t = await startTestBrowserHost();
+    const { cookie } = await t.signIn();
+    const port = new URL(t.origin).port;
+    const res = await rawRequest(Number(port), `GET /app/state HTTP/1.1\r\nHost: attacker.example:${port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+    expect(res.status).toBe(403);
+    expect(res.body).toContain('urn:memvault:problem:forbidden');
+  });
+
+  it('an agent token never opens an app session, and the app cookie never authorizes /v1 or /mcp', async () => {
+    t = await startTestBrowserHost();
+    const { cookie, csrf } = await t.signIn();
+    await t.app('/app/create', { body: OWNER, cookie, csrf });
+    const issued = (await (await t.app('/app/op/addAgent', { body: { args: [{ name: 'coder', spaces: ['default'], grants: ['read'] }] }, cookie, csrf })).json()) as { result: { token: string } };
+    const token = issued.result.token;
+    const withToken = await t.app('/app/state', { headers: { authorization: `Bearer ${token}` } });
+    expect(withToken.status).toBe(401);
+    expect(await problemType(withToken)).toBe('urn:memvault:problem:auth_failed');
+    const v1 = await fetch(`${t.origin}/v1/memories`, { headers: { cookie } });
+    expect(v1.status).toBe(401);
+    expect(v1.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const mcp = await fetch(`${t.origin}/mcp`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    expect(mcp.status).toBe(401);
+    // The same host serves the agent with its token.
+    expect((await fetch(`${t.origin}/v1/memories`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('agents get 503 before the first run has created the vault', async () => {
+    t = await startTestBrowserHost();
+    const res = await fetch(`${t.origin}/v1/memories`, { headers: { authorization: 'Bearer mvat_x' } });
+    expect(res.status).toBe(503);
+    expect(await problemType(res)).toBe('urn:memvault:problem:unavailable');
+  });
+
+  it('offers only the declared operations, validates their arguments, and never the in-process export', async () => {
+    t = await startTestBrowserHost();
+    const { cookie, csrf } = await t.signIn();
+    await t.app('/app/create', { body: OWNER, cookie, csrf });
+    const exported = await t.app('/app/op/exportAudit', { body: { args: [] }, cookie, csrf });
+    expect(exported.status).toBe(404);
+    const bad = await t.app('/app/op/addMemory', { body: { args: [{ content: '' }] }, cookie, csrf });
+    expect(bad.status).toBe(400);
+    expect(await problemType(bad)).toBe('urn:memvault:problem:invalid_input');
+    const ok = await t.app('/app/op/addMemory', { body: { args: [{ content: 'The printer is on floor 3' }] }, cookie, csrf });
+    expect(ok.status).toBe(200);
+  });
+
+  it('lock zeroes the session on the host: the next call is refused as locked', async () => {
+    t = await startTestBrowserHost();
+    const { cookie, csrf } = await t.signIn();
+    await t.app('/app/create', { body: OWNER, cookie, csrf });
+    expect((await t.app('/app/lock', { body: {}, cookie, csrf })).status).toBe(200);
+    const after = await t.app('/app/op/listMemories', { body: { args: [] }, cookie, csrf });
+    expect(after.status).toBe(401);
+    expect(await problemType(after)).toBe('urn:memvault:problem:locked');
+    const state = (await (await t.app('/app/state', { cookie })).json()) as { vault: string; profiles: string[] };
+    expect(state).toMatchObject({ vault: 'locked', profiles: ['olivia'] });
+  });
+
+  it('an idle app session is locked by the host after the timeout', async () => {
+    let now = Date.now();
+    t = await startTestBrowserHost({ clock: () => now });
+    const { cookie, csrf } = await t.signIn();
+    await t.app('/app/create', { body: OWNER, cookie, csrf });
+    now += 5 * 60_000 + 1;
+    // The sweep runs every 5 s of real time.
+    await new Promise((r) => setTimeout(r, 5_500));
+    const state = (await (await t.app('/app/state', { cookie })).json()) as { vault: string };
+    expect(state.vault).toBe('locked');
+  });
+});
