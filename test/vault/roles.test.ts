@@ -10,11 +10,11 @@ import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../
  * operation, independently of src/vault/policy.ts.
  */
 const MEMORY_READ = ['getMemory', 'listMemories', 'searchMemories', 'memoryHistory'];
-const MEMORY_WRITE = ['addMemory', 'addMemories', 'updateMemory'];
-const MEMORY_DELETE = ['deleteMemory'];
+const MEMORY_WRITE = ['addMemory', 'addMemories', 'updateMemory', 'archiveMemories'];
+const MEMORY_DELETE = ['deleteMemory', 'deleteMemories'];
 const SPACES = ['createSpace', 'grantSpace', 'revokeSpace', 'rekeySpaces'];
 const PROFILES = ['addProfile', 'changeRole', 'removeProfile'];
-const AUDIT = ['listAudit', 'verifyAudit', 'exportAudit'];
+const AUDIT = ['listAudit', 'auditActivity', 'verifyAudit', 'exportAudit'];
 const AGENTS = ['addAgent', 'listAgents', 'pauseAgent', 'resumeAgent', 'revokeAgent', 'rotateAgent'];
 const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'setEmbedder', 'changePassword', ...AGENTS];
 const EXPECTED: Record<Role, string[]> = {
@@ -67,6 +67,8 @@ describe('role x operation matrix', () => {
       case 'addMemories': return svc.addMemories(s, { memories: [{ content: `matrix bulk addition ${unique}`, force: true }] });
       case 'updateMemory': return svc.updateMemory(s, { id: memoryId, importance: 0.7 });
       case 'deleteMemory': return svc.deleteMemory(s, (await svc.addMemory(v.owner, { content: `to delete ${unique}`, force: true })).id);
+      case 'archiveMemories': return svc.archiveMemories(s, { ids: [(await svc.addMemory(v.owner, { content: `to archive ${unique}`, force: true })).id] });
+      case 'deleteMemories': return svc.deleteMemories(s, { ids: [(await svc.addMemory(v.owner, { content: `to delete many ${unique}`, force: true })).id] });
       case 'purgeMemory': return svc.purgeMemory(s, (await svc.addMemory(v.owner, { content: `to purge ${unique}`, force: true })).id);
       case 'createSpace': return svc.createSpace(s, `space-${unique}`);
       case 'listSpaces': return svc.listSpaces(s);
@@ -83,6 +85,7 @@ describe('role x operation matrix', () => {
         return svc.removeProfile(s, `d-${unique}`);
       }
       case 'listAudit': return svc.listAudit(s, { limit: 5 });
+      case 'auditActivity': return svc.auditActivity(s, {});
       case 'verifyAudit': return svc.verifyAudit(s);
       case 'exportAudit': return svc.exportAudit(s, () => {});
       case 'rekeySpaces': return svc.rekeySpaces(s);
