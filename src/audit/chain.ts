@@ -237,7 +237,7 @@ const FILTER_SQL = `(@actorType IS NULL OR actor_type = @actorType)
   AND (@outcome IS NULL OR outcome = @outcome)
   AND (@since IS NULL OR ts >= @since)
   AND (@until IS NULL OR ts <= @until)
-  AND (@text IS NULL OR instr(lower(details), @text) > 0 OR instr(lower(targets), @text) > 0)`;
+  AND (@text IS NULL OR instr(lower(details), lower(@text)) > 0 OR instr(lower(targets), lower(@text)) > 0)`;
 
 function filterParams(f: AuditFilter): Record<string, string | number | null> {
   return {
@@ -247,7 +247,7 @@ function filterParams(f: AuditFilter): Record<string, string | number | null> {
     outcome: f.outcome ?? null,
     since: f.since === undefined ? null : Date.parse(f.since),
     until: f.until === undefined ? null : Date.parse(f.until),
-    text: f.text === undefined ? null : f.text.toLowerCase(),
+    text: f.text ?? null,
   };
 }
 
@@ -267,29 +267,36 @@ export interface AuditActivity {
   buckets: { start: string; ok: number; denied: number; failed: number }[];
 }
 
-/** Bucket widths a chart can label: a minute up to a week. */
+/** Bucket widths a chart can label: a minute up to a week, then whole weeks. */
 const BUCKET_STEPS_MS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
+const WEEK_MS = 7 * 86_400_000;
 const MAX_BUCKETS = 120;
 
-/** Counts of the filtered events per time bucket (at most 120 buckets, the narrowest width that fits). */
+/** How many aligned buckets of `width` the span from `lo` to `hi` touches. */
+const bucketCount = (lo: number, hi: number, width: number): number => Math.floor(hi / width) - Math.floor(lo / width) + 1;
+
+/** Counts of the filtered events per time bucket: the narrowest width that needs at most 120 aligned buckets, empty buckets included. */
 export function auditActivity(db: Db, f: AuditFilter): AuditActivity {
   const params = filterParams(f);
   const span = db
     .prepare(`SELECT count(*) AS n, min(seq) AS first, max(seq) AS last, min(ts) AS lo, max(ts) AS hi FROM audit_events WHERE ${FILTER_SQL}`)
     .get(params) as { n: number; first: number | null; last: number | null; lo: number | null; hi: number | null };
   if (span.n === 0 || span.lo === null || span.hi === null) return { total: 0, firstSeq: null, lastSeq: null, bucketMs: BUCKET_STEPS_MS[0]!, buckets: [] };
-  const width = BUCKET_STEPS_MS.find((w) => (span.hi! - span.lo!) / w < MAX_BUCKETS) ?? BUCKET_STEPS_MS[BUCKET_STEPS_MS.length - 1]!;
-  const rows = db
+  const lo = span.lo;
+  const hi = span.hi;
+  const width =
+    BUCKET_STEPS_MS.find((w) => bucketCount(lo, hi, w) <= MAX_BUCKETS) ?? WEEK_MS * Math.ceil((hi - lo + 1) / WEEK_MS / (MAX_BUCKETS - 1));
+  const counted = db
     .prepare(
-      `SELECT (ts / @width) * @width AS b, sum(outcome = 'ok') AS ok, sum(outcome = 'denied') AS denied, sum(outcome = 'failed') AS failed
-       FROM audit_events WHERE ${FILTER_SQL} GROUP BY b ORDER BY b`,
+      `SELECT CAST(ts / @width AS INTEGER) AS b, sum(outcome = 'ok') AS ok, sum(outcome = 'denied') AS denied, sum(outcome = 'failed') AS failed
+       FROM audit_events WHERE ${FILTER_SQL} GROUP BY b`,
     )
     .all({ ...params, width }) as { b: number; ok: number; denied: number; failed: number }[];
-  return {
-    total: span.n,
-    firstSeq: span.first,
-    lastSeq: span.last,
-    bucketMs: width,
-    buckets: rows.map((r) => ({ start: new Date(r.b).toISOString(), ok: r.ok, denied: r.denied, failed: r.failed })),
-  };
+  const byBucket = new Map(counted.map((r) => [r.b, r]));
+  const first = Math.floor(lo / width);
+  const buckets = Array.from({ length: bucketCount(lo, hi, width) }, (_, i) => {
+    const r = byBucket.get(first + i);
+    return { start: new Date((first + i) * width).toISOString(), ok: r?.ok ?? 0, denied: r?.denied ?? 0, failed: r?.failed ?? 0 };
+  });
+  return { total: span.n, firstSeq: span.first, lastSeq: span.last, bucketMs: width, buckets };
 }

@@ -32,7 +32,8 @@ export const createVaultRequestSchema = z.strictObject({ owner: profileNameSchem
 export const unlockRequestSchema = z.strictObject({ profile: profileNameSchema, password: z.string().min(1).max(1024) });
 export const recoverRequestSchema = z.strictObject({ recoveryKey: z.string().min(1).max(256), newPassword: passwordSchema });
 export const idleLockRequestSchema = z.strictObject({ idleLockMs: z.number().int().min(60_000).max(15 * 60_000) });
-export const createdVaultSchema = z.object({ recoveryKey: z.string(), session: sessionInfoSchema });
+/** The recovery key, and the owner's session (null if the unlock after creating failed: the page then asks to unlock). */
+export const createdVaultSchema = z.object({ recoveryKey: z.string(), session: sessionInfoSchema.nullable() });
 export type CreatedVaultReply = z.infer<typeof createdVaultSchema>;
 
 export interface VaultClient {

@@ -16,7 +16,8 @@ import { AppSessions, type AppSession } from './app-sessions.js';
 import type { LoginCodes } from './login-codes.js';
 import type { StaticFile } from './static-files.js';
 
-export const APP_COOKIE = 'memvault_app';
+/** The app session's cookie is named for the port: cookies are not kept apart by port, and two hosts on one machine must not overwrite each other's. */
+export const appCookieName = (port: number): string => `memvault_app_${port}`;
 export const CSRF_HEADER = 'x-memvault-csrf';
 
 /** What the app's routes need from the host that runs them. */
@@ -27,9 +28,8 @@ export interface AppHost {
   codes: LoginCodes;
   sessions: AppSessions;
   files: ReadonlyMap<string, StaticFile>;
-  idleLockMs(): number;
-  setIdleLockMs(ms: number): void;
   agentApiUrl(): string | null;
+  port(): number;
   vaultPath: string;
   binPath: string;
   latestProgress(): ProgressEvent | null;
@@ -41,18 +41,23 @@ const loginSchema = z.strictObject({ code: z.string().min(1).max(128) });
 const opBodySchema = z.strictObject({ args: z.array(z.unknown()).max(4).default([]) });
 const OP_NAMES: ReadonlySet<string> = new Set(APP_OPERATIONS);
 
-function cookieOf(req: FastifyRequest): string | undefined {
+/** The session cookie's value; null when it is absent or sent twice (a second one can only have been planted). */
+function cookieOf(req: FastifyRequest, name: string): string | null {
+  const found: string[] = [];
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === APP_COOKIE) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) found.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  return found.length === 1 ? found[0]! : null;
 }
 
 /**
- * The app's routes: its files, the login-link exchange, and one route per kind of call. A
- * state change needs the session cookie, the session's CSRF token in a header and the app's
- * own Origin; none of them reads an agent token, and the agent routes never read the cookie.
+ * The app's routes: its files, the login-link exchange, and one route per kind of call. Every
+ * call needs the session cookie and the session's token in a header: the token is handed out
+ * once, by the login exchange, and kept by the page in its tab (sessionStorage), so a cookie
+ * read by another server on a loopback port (cookies ignore ports) is useless alone. A change
+ * also needs the app's own Origin. None of these routes reads an agent token, and the agent
+ * routes never read the cookie.
  */
 export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: ReadonlySet<string>): void {
   const sameOrigin = (req: FastifyRequest): void => {
@@ -62,15 +67,16 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
     if (site !== undefined && site !== 'same-origin') throw new VaultError('forbidden', 'the app accepts changes only from its own page');
   };
   const appSession = (req: FastifyRequest): AppSession => {
-    const session = host.sessions.find(cookieOf(req));
+    const session = host.sessions.find(cookieOf(req, appCookieName(host.port())) ?? undefined);
     if (!session) throw new VaultError('auth_failed', 'this browser is not signed in to the app: open the login link Memvault printed');
-    session.lastUsed = host.clock();
+    if (!AppSessions.csrfMatches(session, req.headers[CSRF_HEADER] as string | undefined)) throw new VaultError('forbidden', 'the request lacks this session’s token: open the login link Memvault printed');
     return session;
   };
+  /** A change: the app's own Origin, and it counts as use (reads and polls do not keep an idle session open). */
   const changing = (req: FastifyRequest): AppSession => {
     sameOrigin(req);
     const session = appSession(req);
-    if (!AppSessions.csrfMatches(session, req.headers[CSRF_HEADER] as string | undefined)) throw new VaultError('forbidden', 'the request lacks this session’s CSRF token');
+    session.lastUsed = host.clock();
     return session;
   };
   const vaultOf = (): VaultService => {
@@ -103,8 +109,6 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
   const sendFile = (path: string) => (_req: FastifyRequest, reply: FastifyReply) => {
     const file = host.files.get(path);
     if (!file) throw new VaultError('not_found', 'the app has not been built: run `npm run build`');
-    // Hashed asset names never change content; the page itself is always fetched afresh.
-    if (path.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
     return reply.type(file.type).send(file.body);
   };
   app.get('/', APP, sendFile('/index.html'));
@@ -116,11 +120,9 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
     if (!host.codes.redeem(code)) throw new VaultError('auth_failed', 'this login link was used already or has expired: press Enter where Memvault runs for a new one');
     const { cookie, session } = host.sessions.open();
     // Host-only (no Domain), HttpOnly, SameSite=Strict. Plain HTTP on loopback rules out Secure and with it the __Host- prefix.
-    reply.header('set-cookie', `${APP_COOKIE}=${cookie}; Path=/; HttpOnly; SameSite=Strict`);
+    reply.header('set-cookie', `${appCookieName(host.port())}=${cookie}; Path=/; HttpOnly; SameSite=Strict`);
     return { csrf: session.csrf };
   });
-
-  app.get('/app/session', APP, async (req) => ({ csrf: appSession(req).csrf }));
 
   app.get('/app/state', APP, async (req): Promise<AppState> => {
     const session = appSession(req);
@@ -130,7 +132,7 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
       vault: !service ? 'absent' : info ? 'unlocked' : 'locked',
       profiles: service ? service.profileNames() : [],
       session: info,
-      idleLockMs: host.idleLockMs(),
+      idleLockMs: session.idleLockMs,
       agentApiUrl: host.agentApiUrl(),
       vaultPath: host.vaultPath,
       binPath: host.binPath,
@@ -145,10 +147,15 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
   app.post('/app/create', APP, async (req) => {
     const session = changing(req);
     const { owner, password } = parseInput(createVaultRequestSchema, req.body);
-    if (host.service()) throw new VaultError('conflict', 'a vault exists already: unlock it');
     const { service, recoveryKey } = await host.createVault(owner, password);
-    session.vault = await service.unlock(owner, password);
-    return { recoveryKey, session: service.whoami(session.vault) };
+    // The recovery key is in this answer only: it is given even if the unlock after creating fails.
+    try {
+      lockVault(session);
+      session.vault = await service.unlock(owner, password);
+      return { recoveryKey, session: service.whoami(session.vault) };
+    } catch {
+      return { recoveryKey, session: null };
+    }
   });
 
   app.post('/app/unlock', APP, async (req) => {
@@ -157,8 +164,15 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
     const service = vaultOf();
     lockVault(session);
     const vault = await service.unlock(profile, password);
+    // Another unlock of this session may have finished meanwhile: it is locked, not left behind.
+    lockVault(session);
     session.vault = vault;
-    await service.upkeep(vault);
+    try {
+      await service.upkeep(vault);
+    } catch (err) {
+      lockVault(session);
+      throw err;
+    }
     return service.whoami(vault);
   });
 
@@ -175,8 +189,9 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
   });
 
   app.post('/app/idle-lock', APP, async (req) => {
-    unlocked(changing(req));
-    host.setIdleLockMs(parseInput(idleLockRequestSchema, req.body).idleLockMs);
+    const session = changing(req);
+    unlocked(session);
+    session.idleLockMs = parseInput(idleLockRequestSchema, req.body).idleLockMs;
     return null;
   });
 
@@ -191,17 +206,23 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHost, origins: 
     const parsed = parseInput(z.tuple(spec.args as unknown as [z.ZodType, ...z.ZodType[]]), args) as unknown[];
     const service = vaultOf();
     const method = service[name as AppOperationName] as (session: Session, ...a: unknown[]) => unknown;
-    const result = await method.call(service, vault, ...parsed);
+    // Only what the contract declares leaves the process, as on the REST routes.
+    const result = spec.result.parse(await method.call(service, vault, ...parsed)) as unknown;
     return { result: result ?? null };
   });
 }
 
-/** Locks every app session unused for longer than the idle timeout; the host runs this on a timer. */
+/** Locks every app session unused for longer than its idle timeout; the host runs this on a timer. One failure does not spare the others. */
 export function lockIdleAppSessions(host: AppHost): void {
   const now = host.clock();
-  for (const session of host.sessions.all())
-    if (session.vault && now - session.lastUsed > host.idleLockMs()) {
-      host.service()?.lock(session.vault);
-      session.vault = null;
+  for (const session of host.sessions.all()) {
+    if (!session.vault || now - session.lastUsed <= session.idleLockMs) continue;
+    const vault = session.vault;
+    session.vault = null;
+    try {
+      host.service()?.lock(vault);
+    } catch {
+      // The core wiped the keys before rethrowing (its lock ends in finally); the failed event is the file's problem, not the sweep's.
     }
+  }
 }

@@ -5,8 +5,13 @@ import type { Session } from '../vault/index.js';
 export interface AppSession {
   readonly csrf: string;
   vault: Session | null;
+  /** The last change the page made (reads and polls do not count). */
   lastUsed: number;
+  /** This browser session's auto-lock timeout. */
+  idleLockMs: number;
 }
+
+export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
 
 /** An app session nobody used for this long is forgotten (its vault session was locked long before). */
 const FORGET_AFTER_MS = 12 * 3_600_000;
@@ -24,7 +29,7 @@ export class AppSessions {
   open(): { cookie: string; session: AppSession } {
     this.forgetStale();
     const cookie = randomBytes(32).toString('base64url');
-    const session: AppSession = { csrf: randomBytes(32).toString('base64url'), vault: null, lastUsed: this.clock() };
+    const session: AppSession = { csrf: randomBytes(32).toString('base64url'), vault: null, lastUsed: this.clock(), idleLockMs: DEFAULT_IDLE_LOCK_MS };
     this.byCookieHash.set(digest(cookie), session);
     return { cookie, session };
   }

@@ -5,7 +5,6 @@ import { startServer, type RunningServer } from '../api/server.js';
 import type { ProgressEvent } from '../contract/vault.js';
 import { VaultError, VaultService, type KdfPreset } from '../vault/index.js';
 import { AppSessions } from './app-sessions.js';
-import { readAppSettings, writeAppSettings, type AppSettings } from './app-settings.js';
 import { lockIdleAppSessions, registerAppRoutes, type AppHost } from './app-routes.js';
 import { LoginCodes } from './login-codes.js';
 import { loadStaticFiles } from './static-files.js';
@@ -52,8 +51,6 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const assetsDir = options.assetsDir ?? DEFAULT_ASSETS_DIR;
   if (!existsSync(join(assetsDir, 'index.html'))) throw new VaultError('unavailable', `the app is not built (no ${join(assetsDir, 'index.html')}): run \`npm run build\``);
   const vaultOptions = { sessionIdleMs: SESSION_IDLE_MS, clock, ...(options.kdf ? { kdf: options.kdf } : {}), ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
-  const settingsPath = `${options.vaultPath}.app.json`;
-  let settings: AppSettings = readAppSettings(settingsPath);
   let progress: ProgressEvent | null = null;
   const watch = (service: VaultService): VaultService => {
     service.onProgress((event) => (progress = event));
@@ -61,23 +58,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
   let service: VaultService | null = existsSync(options.vaultPath) ? watch(await VaultService.open(options.vaultPath, vaultOptions)) : null;
   let server: RunningServer | null = null;
+  let creating: Promise<{ service: VaultService; recoveryKey: string }> | null = null;
 
   const host: AppHost = {
     service: () => service,
-    async createVault(owner, password) {
-      const created = await VaultService.create(options.vaultPath, { ...vaultOptions, ownerName: owner, password });
-      service = watch(created.service);
-      return { service: created.service, recoveryKey: created.recoveryKey };
+    // One first run at a time: a second browser finishing the form meanwhile is told the vault exists.
+    createVault(owner, password) {
+      if (service || creating) throw new VaultError('conflict', 'a vault exists already (or is being created): unlock it');
+      creating = VaultService.create(options.vaultPath, { ...vaultOptions, ownerName: owner, password }).then((created) => {
+        service = watch(created.service);
+        return { service: created.service, recoveryKey: created.recoveryKey };
+      });
+      return creating.finally(() => (creating = null));
     },
     codes: new LoginCodes(clock),
     sessions: new AppSessions(clock),
     files: loadStaticFiles(assetsDir),
-    idleLockMs: () => settings.idleLockMs,
-    setIdleLockMs(ms) {
-      settings = { ...settings, idleLockMs: ms };
-      writeAppSettings(settingsPath, settings);
-    },
     agentApiUrl: () => server?.url ?? null,
+    port: () => server?.port ?? 0,
     vaultPath: resolve(options.vaultPath),
     binPath: BIN_PATH,
     latestProgress: () => progress,

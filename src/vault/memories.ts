@@ -299,12 +299,14 @@ export class MemoryOps {
       const { ids } = parse(memoryIdsSchema, raw);
       const unique = [...new Set(ids)];
       trail.targets.push(...unique);
+      let changed = 0;
       for (const memoryId of unique) {
         if (op === 'deleteMemories') this.tombstone(session, memoryId);
-        else this.archive(session, memoryId);
+        else if (!this.archive(session, memoryId)) continue;
+        changed++;
       }
-      trail.details.count = unique.length;
-      return { changed: unique.length };
+      trail.details.count = changed;
+      return { changed };
     });
   }
 
@@ -324,10 +326,11 @@ export class MemoryOps {
     });
   }
 
-  private archive(session: Session, memoryId: string): void {
+  /** False when the memory was archived already (no new version). */
+  private archive(session: Session, memoryId: string): boolean {
     const cur = this.currentRow(session, memoryId);
     if (cur.state === 'deleted') throw notFound('memory');
-    if (cur.state === 'archived') return;
+    if (cur.state === 'archived') return false;
     const old = this.ctx.openOrFail(session, cur.space_id, cur);
     this.writeNewVersion(session, cur, {
       kind: cur.kind,
@@ -339,6 +342,7 @@ export class MemoryOps {
       model: cur.embed_model,
       fields: old,
     });
+    return true;
   }
 
   /** Removes every version for good; secure_delete overwrites the freed pages. */

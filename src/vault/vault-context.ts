@@ -152,14 +152,18 @@ export class VaultContext {
 
   lock(session: Session, reason?: 'idle'): void {
     if (session.locked) return;
-    this.reads.flush();
-    this.write(() => {
-      this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action: 'lock', targets: [], outcome: 'ok', details: reason ? { reason } : {} });
-      this.guard.sign(session.signer, true);
-    }, true);
-    this.release(session);
-    session.wipe();
-    this.sessions.delete(session);
+    // The keys go whatever happens to the lock's audit event (a busy or failing file): a lock that throws still locks.
+    try {
+      this.reads.flush();
+      this.write(() => {
+        this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action: 'lock', targets: [], outcome: 'ok', details: reason ? { reason } : {} });
+        this.guard.sign(session.signer, true);
+      }, true);
+    } finally {
+      this.release(session);
+      session.wipe();
+      this.sessions.delete(session);
+    }
   }
 
   /** Ends the timer and writes what is pending; the file is about to close. */

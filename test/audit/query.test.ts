@@ -42,16 +42,28 @@ describe('audit queries for a viewer', () => {
     await seed();
     const activity = v.service.auditActivity(v.owner, { action: 'addMemory' });
     expect(activity.total).toBe(5);
-    // Four hours from the first add to the last: 48 five-minute buckets, the narrowest width under 120.
+    // Four hours from the first add to the last: 49 aligned five-minute buckets, the narrowest width that needs at most 120.
     expect(activity.bucketMs).toBe(5 * 60_000);
-    expect(activity.buckets.map((b) => [b.start, b.ok, b.denied, b.failed])).toEqual([
+    expect(activity.buckets).toHaveLength(49);
+    // Empty buckets are there too, so a chart keeps time to scale.
+    expect(activity.buckets.filter((b) => b.ok > 0).map((b) => [b.start, b.ok, b.denied, b.failed])).toEqual([
       ['2026-03-01T11:00:00.000Z', 1, 0, 0],
       ['2026-03-01T12:00:00.000Z', 1, 0, 0],
       ['2026-03-01T13:00:00.000Z', 1, 0, 0],
       ['2026-03-01T14:00:00.000Z', 1, 0, 0],
       ['2026-03-01T15:00:00.000Z', 1, 0, 0],
     ]);
+    expect(activity.buckets[1]).toEqual({ start: '2026-03-01T11:05:00.000Z', ok: 0, denied: 0, failed: 0 });
     expect(v.service.auditActivity(v.owner, { action: 'no-such-action' })).toMatchObject({ total: 0, buckets: [], firstSeq: null, lastSeq: null });
+  });
+
+  it('a log spanning years still fits in at most 120 buckets', async () => {
+    await seed();
+    now += 5 * 365 * 86_400_000;
+    await v.service.addMemory(v.owner, { content: 'Five years later' });
+    const activity = v.service.auditActivity(v.owner, { action: 'addMemory' });
+    expect(activity.buckets.length).toBeLessThanOrEqual(120);
+    expect(activity.buckets.reduce((n, b) => n + b.ok, 0)).toBe(6);
   });
 
   it('a filter value is data, never SQL', async () => {

@@ -131,7 +131,7 @@ test('an auditor reads the audit log and never memory content', async ({ page, h
   await expect(page.getByText('aubergine')).toHaveCount(0);
   // The core refuses content to the auditor whatever the page asks.
   const refused = await page.evaluate(async () => {
-    const { csrf } = (await (await fetch('/app/session')).json()) as { csrf: string };
+    const csrf = sessionStorage.getItem('memvault.token')!;
     const res = await fetch('/app/op/listMemories', { method: 'POST', headers: { 'content-type': 'application/json', 'x-memvault-csrf': csrf }, body: '{"args":[]}' });
     return { status: res.status, body: (await res.json()) as { type: string } };
   });

@@ -76,6 +76,6 @@ test('auto-lock: idle past the timeout clears the screen and needs a new unlock'
   await expect(page.getByRole('heading', { name: 'Unlock Memvault' })).toBeVisible();
   await expect(page.getByText('The staging database password rotates on Fridays')).toHaveCount(0);
   // The host's session is locked too: a call with the old page state is refused.
-  const status = await page.evaluate(async () => (await fetch('/app/state')).json() as Promise<{ vault: string }>);
+  const status = await page.evaluate(async () => (await fetch('/app/state', { headers: { 'x-memvault-csrf': sessionStorage.getItem('memvault.token')! } })).json() as Promise<{ vault: string }>);
   expect(status.vault).toBe('locked');
 });

@@ -49,7 +49,7 @@ test('memories: an edit on a stale version shows the conflict instead of overwri
   await page.getByRole('button', { name: 'Edit' }).click();
   // Someone else (another tab of the same session) changes it meanwhile.
   await page.evaluate(async (memoryId) => {
-    const { csrf } = (await (await fetch('/app/session')).json()) as { csrf: string };
+    const csrf = sessionStorage.getItem('memvault.token')!;
     await fetch('/app/op/updateMemory', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-memvault-csrf': csrf },

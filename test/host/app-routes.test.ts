@@ -31,7 +31,7 @@ describe('the browser host', () => {
     const first = await t.app('/app/login', { body: { code } });
     expect(first.status).toBe(200);
     const cookie = first.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^memvault_app=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(new RegExp(`^memvault_app_${new URL(t.origin).port}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict$`));
     const again = await t.app('/app/login', { body: { code } });
     expect(again.status).toBe(401);
     expect(await problemType(again)).toBe('urn:memvault:problem:auth_failed');
@@ -67,9 +67,59 @@ describe('the browser host', () => {
     const crossSite = await t.app('/app/create', { body: OWNER, cookie, csrf, headers: { 'sec-fetch-site': 'cross-site' } });
     expect(crossSite.status).toBe(403);
     // Nothing was created by any of them.
-    expect(((await (await t.app('/app/state', { cookie })).json()) as { vault: string }).vault).toBe('absent');
+    expect(((await (await t.app('/app/state', { cookie, csrf })).json()) as { vault: string }).vault).toBe('absent');
     const created = await t.app('/app/create', { body: OWNER, cookie, csrf });
     expect(created.status).toBe(200);
+  });
+
+  it('the cookie alone opens nothing: every call needs the token only the login exchange gave', async () => {
+    t = await startTestBrowserHost();
+    const { cookie, csrf } = await t.signIn();
+    const noToken = await t.app('/app/state', { cookie });
+    expect(noToken.status).toBe(403);
+    expect(await problemType(noToken)).toBe('urn:memvault:problem:forbidden');
+    // No route hands the token to a cookie holder.
+    expect((await t.app('/app/session', { cookie })).status).toBe(404);
+    expect((await t.app('/app/state', { cookie, csrf })).status).toBe(200);
+  });
+
+  it('a second cookie of the same name (planted by another loopback port) is refused, not guessed between', async () => {
+    t = await startTestBrowserHost();
+    const { cookie, csrf } = await t.signIn();
+    const planted = `${cookie.split('=')[0]}=${'A'.repeat(43)}`;
+    const res = await t.app('/app/state', { cookie: `${planted}; ${cookie}`, csrf });
+    expect(res.status).toBe(401);
+    expect(await problemType(res)).toBe('urn:memvault:problem:auth_failed');
+  });
+
+  it('two first runs at once: one creates the vault, the other is told it exists', async () => {
+    t = await startTestBrowserHost();
+    const a = await t.signIn();
+    const b = await t.signIn();
+    const [ra, rb] = await Promise.all([
+      t.app('/app/create', { body: OWNER, cookie: a.cookie, csrf: a.csrf }),
+      t.app('/app/create', { body: { owner: 'mallory', password: 'another-password' }, cookie: b.cookie, csrf: b.csrf }),
+    ]);
+    expect([ra.status, rb.status].sort()).toEqual([200, 409]);
+    const loser = ra.status === 409 ? ra : rb;
+    expect(await problemType(loser)).toBe('urn:memvault:problem:conflict');
+  });
+
+  it('the auto-lock timeout is this browser session’s own', async () => {
+    let now = Date.now();
+    t = await startTestBrowserHost({ clock: () => now });
+    const a = await t.signIn();
+    await t.app('/app/create', { body: OWNER, cookie: a.cookie, csrf: a.csrf });
+    expect((await t.app('/app/idle-lock', { body: { idleLockMs: 15 * 60_000 }, cookie: a.cookie, csrf: a.csrf })).status).toBe(200);
+    const b = await t.signIn();
+    await t.app('/app/unlock', { body: { profile: 'olivia', password: OWNER.password }, cookie: b.cookie, csrf: b.csrf });
+    const stateOf = async (s: { cookie: string; csrf: string }) => ((await (await t!.app('/app/state', s)).json()) as { vault: string; idleLockMs: number });
+    expect((await stateOf(a)).idleLockMs).toBe(15 * 60_000);
+    expect((await stateOf(b)).idleLockMs).toBe(5 * 60_000);
+    now += 6 * 60_000;
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect((await stateOf(a)).vault).toBe('unlocked');
+    expect((await stateOf(b)).vault).toBe('locked');
   });
 
   it('refuses a DNS-rebinding Host on the app’s routes before reading the cookie', async () => {
@@ -87,7 +137,7 @@ describe('the browser host', () => {
     await t.app('/app/create', { body: OWNER, cookie, csrf });
     const issued = (await (await t.app('/app/op/addAgent', { body: { args: [{ name: 'coder', spaces: ['default'], grants: ['read'] }] }, cookie, csrf })).json()) as { result: { token: string } };
     const token = issued.result.token;
-    const withToken = await t.app('/app/state', { headers: { authorization: `Bearer ${token}` } });
+    const withToken = await t.app('/app/state', { csrf, headers: { authorization: `Bearer ${token}` } });
     expect(withToken.status).toBe(401);
     expect(await problemType(withToken)).toBe('urn:memvault:problem:auth_failed');
     const v1 = await fetch(`${t.origin}/v1/memories`, { headers: { cookie } });
@@ -127,7 +177,7 @@ describe('the browser host', () => {
     const after = await t.app('/app/op/listMemories', { body: { args: [] }, cookie, csrf });
     expect(after.status).toBe(401);
     expect(await problemType(after)).toBe('urn:memvault:problem:locked');
-    const state = (await (await t.app('/app/state', { cookie })).json()) as { vault: string; profiles: string[] };
+    const state = (await (await t.app('/app/state', { cookie, csrf })).json()) as { vault: string; profiles: string[] };
     expect(state).toMatchObject({ vault: 'locked', profiles: ['olivia'] });
   });
 
@@ -139,7 +189,7 @@ describe('the browser host', () => {
     now += 5 * 60_000 + 1;
     // The sweep runs every 5 s of real time.
     await new Promise((r) => setTimeout(r, 5_500));
-    const state = (await (await t.app('/app/state', { cookie })).json()) as { vault: string };
+    const state = (await (await t.app('/app/state', { cookie, csrf })).json()) as { vault: string };
     expect(state.vault).toBe('locked');
   });
 });

@@ -23,6 +23,9 @@ describe('archiving and deleting a selection', () => {
     expect(events[0]).toMatchObject({ outcome: 'ok', details: { count: 2 } });
     expect(new Set(events[0]!.targets)).toEqual(new Set([ids[0], ids[1]]));
     expect(v.service.memoryHistory(v.owner, ids[0]!).map((h) => h.change)).toEqual(['create', 'archive']);
+    // Archived already: nothing new is written or counted.
+    expect(v.service.archiveMemories(v.owner, { ids: [ids[0]!, ids[2]!] })).toEqual({ changed: 1 });
+    expect(v.service.memoryHistory(v.owner, ids[0]!)).toHaveLength(2);
   });
 
   it('a selection with one unknown memory changes none of them', async () => {

@@ -71,23 +71,30 @@ export function AuditScreen() {
   const [error, setError] = useState<unknown>(null);
   const [exporting, setExporting] = useState<number | null>(null);
   const requested = useRef(new Set<number>());
+  /** Bumped with each new count: a page answer for an older one (other filter, older top) is dropped. */
+  const generation = useRef(0);
   const scroller = useRef<HTMLDivElement>(null);
 
   // Row i is the i-th newest event at or below `top`: the list stays put while new events arrive.
   const top = activity?.lastSeq ?? 0;
   const total = activity?.total ?? 0;
 
-  const loadActivity = useCallback(async () => {
-    try {
-      const next = await client.call('auditActivity', filter);
-      setActivity(next);
-      setPages(new Map());
-      requested.current = new Set();
-    } catch (err) {
-      setError(err);
-    }
-  }, [client, filter]);
-  useEffect(() => void loadActivity(), [loadActivity]);
+  /** A new filter starts from an empty table; a live-tail refresh keeps the rows on screen until their new pages arrive. */
+  const loadActivity = useCallback(
+    async (keepRows: boolean) => {
+      try {
+        const next = await client.call('auditActivity', filter);
+        generation.current++;
+        requested.current = new Set();
+        setActivity(next);
+        if (!keepRows) setPages(new Map());
+      } catch (err) {
+        setError(err);
+      }
+    },
+    [client, filter],
+  );
+  useEffect(() => void loadActivity(false), [loadActivity]);
 
   const verify = useCallback(async () => {
     setVerifying(true);
@@ -100,11 +107,18 @@ export function AuditScreen() {
       setVerifying(false);
     }
   }, [client]);
-  useEffect(() => void verify(), [verify]);
+  // Verification reads the whole chain: it starts once the first rows are on screen, so a long log shows at once.
+  const firstRowsShown = pages.size > 0 || activity?.total === 0;
+  const started = useRef(false);
+  useEffect(() => {
+    if (!firstRowsShown || started.current) return;
+    started.current = true;
+    void verify();
+  }, [firstRowsShown, verify]);
 
   useEffect(() => {
     if (!tail) return;
-    const timer = window.setInterval(() => void loadActivity(), TAIL_MS);
+    const timer = window.setInterval(() => void loadActivity(true), TAIL_MS);
     return () => window.clearInterval(timer);
   }, [tail, loadActivity]);
 
@@ -115,12 +129,16 @@ export function AuditScreen() {
 
   useEffect(() => {
     if (!activity || total === 0) return;
+    const asked = generation.current;
     for (let p = firstPage; p <= lastPage; p++) {
       if (requested.current.has(p)) continue;
       requested.current.add(p);
       client.call('listAudit', { ...filter, beforeSeq: top + 1, order: 'desc', offset: p * PAGE, limit: PAGE }).then(
-        (rows) => setPages((prev) => new Map(prev).set(p, rows)),
+        (rows) => {
+          if (asked === generation.current) setPages((prev) => new Map(prev).set(p, rows));
+        },
         (err) => {
+          if (asked !== generation.current) return;
           requested.current.delete(p);
           setError(err);
         },
@@ -151,7 +169,8 @@ export function AuditScreen() {
   };
 
   const dayAgo = Date.now() - 86_400_000;
-  const bursts = (activity?.buckets ?? []).filter((b) => Date.parse(b.start) >= dayAgo && b.denied + b.failed >= BURST);
+  // Bursts are told apart only in buckets of an hour or less; wider ones would call a slow week a burst.
+  const bursts = activity && activity.bucketMs <= 3_600_000 ? activity.buckets.filter((b) => Date.parse(b.start) >= dayAgo && b.denied + b.failed >= BURST) : [];
   const signedThrough = report?.signedThrough ?? 0;
   const badFrom = report && !report.ok ? (report.firstBadSeq ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 

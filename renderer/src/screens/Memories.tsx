@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { MEMORY_STATES, SEARCH_MODES, type Memory, type SearchHit } from '../../../src/contract/memory.js';
 import type { SpaceInfo } from '../../../src/contract/vault.js';
@@ -33,6 +33,10 @@ export function MemoriesScreen() {
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
   const progress = useProgress(client, loading);
+  const seesDeleted = may('memory.deleted');
+  /** Only the newest request may fill the list: answers to earlier keystrokes or filters are dropped. */
+  const latest = useRef(0);
+  const [selected, setSelected] = useState<Memory | null>(null);
 
   const select = useCallback(
     (id: string | null) => {
@@ -51,24 +55,25 @@ export function MemoriesScreen() {
 
   const load = useCallback(
     async (cursor: string | null) => {
+      const request = ++latest.current;
       setLoading(true);
       setError(null);
       try {
-        const filter = toFilter(form);
+        const filter = toFilter(form, seesDeleted);
         if (form.text.trim()) {
           const hits = await client.call('searchMemories', { ...filter, text: form.text.trim(), mode: form.mode, k: 50 });
-          setListing({ items: hits.map((hit) => ({ memory: hit.memory, hit })), nextCursor: null });
+          if (request === latest.current) setListing({ items: hits.map((hit) => ({ memory: hit.memory, hit })), nextCursor: null });
         } else {
           const page = await client.call('listMemories', { ...filter, limit: PAGE, ...(cursor ? { cursor } : {}) });
-          setListing((prev) => ({ items: [...(cursor ? prev.items : []), ...page.items.map((memory) => ({ memory }))], nextCursor: page.nextCursor }));
+          if (request === latest.current) setListing((prev) => ({ items: [...(cursor ? prev.items : []), ...page.items.map((memory) => ({ memory }))], nextCursor: page.nextCursor }));
         }
       } catch (err) {
-        setError(err);
+        if (request === latest.current) setError(err);
       } finally {
-        setLoading(false);
+        if (request === latest.current) setLoading(false);
       }
     },
-    [client, form],
+    [client, form, seesDeleted],
   );
 
   // Search as you type: one request a quarter second after the last key.
@@ -106,7 +111,20 @@ export function MemoriesScreen() {
     [load, select],
   );
 
-  const selected = useMemo(() => listing.items.find((i) => i.memory.id === selectedId)?.memory ?? null, [listing, selectedId]);
+  // The chosen memory from the list, or read by its id (a link from the audit log to one not on this page).
+  useEffect(() => {
+    if (!selectedId) return setSelected(null);
+    const listed = listing.items.find((i) => i.memory.id === selectedId)?.memory;
+    if (listed) return setSelected(listed);
+    let current = true;
+    client.call('getMemory', selectedId).then(
+      (m) => current && setSelected(m),
+      (err) => current && (setSelected(null), setError(err)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, listing, selectedId]);
 
   return (
     <div className="stack">

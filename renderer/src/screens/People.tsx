@@ -1,15 +1,13 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../../src/contract/roles.js';
 import type { ProfileInfo, SpaceInfo } from '../../../src/contract/vault.js';
-import { useClient, useSession } from '../app/client-context.js';
+import { useClient } from '../app/client-context.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { LocalTime } from '../components/LocalTime.js';
 
-/** Spaces and profiles, for owners and admins. The core decides; an admin is simply not offered the owner's role or profile. */
+/** Spaces and profiles, for owners and admins. The core decides who may change whom; nobody is offered the owner's role or profile, which the core refuses to everyone. */
 export function PeopleScreen() {
   const client = useClient();
-  const { state } = useSession();
-  const isOwner = state.session?.role === 'owner';
   const [spaces, setSpaces] = useState<SpaceInfo[]>([]);
   const [profiles, setProfiles] = useState<ProfileInfo[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -39,7 +37,7 @@ export function PeopleScreen() {
       setError(err);
     }
   };
-  const assignable = ROLES.filter((r) => r !== 'owner' && (isOwner || r !== 'admin'));
+  const assignable = ROLES.filter((r) => r !== 'owner');
 
   return (
     <div className="stack">
@@ -118,7 +116,7 @@ export function PeopleScreen() {
               <tr key={p.id}>
                 <td>{p.name}</td>
                 <td>
-                  {p.role === 'owner' || (!isOwner && p.role === 'admin') ? (
+                  {p.role === 'owner' ? (
                     p.role
                   ) : (
                     <select aria-label={`Role of ${p.name}`} value={p.role} onChange={(e) => void run(() => client.call('changeRole', p.name, e.target.value as Role), `${p.name} is now ${e.target.value}.`)}>
@@ -130,7 +128,7 @@ export function PeopleScreen() {
                 </td>
                 <td>{p.spaces.join(', ')}</td>
                 <td>
-                  {p.role !== 'owner' && (isOwner || p.role !== 'admin') && (
+                  {p.role !== 'owner' && (
                     <button
                       type="button"
                       className="danger"

@@ -18,7 +18,8 @@ export const EMPTY_FILTERS: FilterForm = { text: '', mode: 'hybrid', space: '', 
 const dayStart = (date: string) => new Date(`${date}T00:00:00`).toISOString();
 const dayEnd = (date: string) => new Date(`${date}T23:59:59.999`).toISOString();
 
-export function toFilter(f: FilterForm): MemoryFilter {
+/** `any` means every state the role may see: deleted memories only for roles that may see them. */
+export function toFilter(f: FilterForm, seesDeleted: boolean): MemoryFilter {
   const tags = f.tag.split(/[\s,]+/).filter(Boolean);
   return {
     ...(f.space ? { spaces: [f.space] } : {}),
@@ -27,6 +28,6 @@ export function toFilter(f: FilterForm): MemoryFilter {
     ...(f.source.trim() ? { source: f.source.trim() } : {}),
     ...(f.since ? { since: dayStart(f.since) } : {}),
     ...(f.until ? { until: dayEnd(f.until) } : {}),
-    states: f.state === 'any' ? ['active', 'archived', 'deleted'] : [f.state],
+    states: f.state === 'any' ? (seesDeleted ? ['active', 'archived', 'deleted'] : ['active', 'archived']) : [f.state],
   };
 }

@@ -3,26 +3,35 @@ import { OPERATIONS, type OperationArgs, type OperationResult } from '../../../s
 import { sessionInfoSchema, type ProgressEvent } from '../../../src/contract/vault.js';
 
 const CSRF_HEADER = 'x-memvault-csrf';
+/** Where this tab keeps its session token: sessionStorage is per tab and per origin (port included), unlike cookies. */
+export const TOKEN_KEY = 'memvault.token';
 
 /**
  * The app's client over HTTP to the browser host it was served from. The session rides in an
- * HttpOnly cookie the page cannot read; every change carries the session's CSRF token.
+ * HttpOnly cookie the page cannot read, and every call carries the session's token, which only
+ * the login exchange hands out and only this tab keeps.
  */
 export class HttpVaultClient implements VaultClient {
-  private csrf: string | null = null;
+  private csrf: string | null = sessionStorage.getItem(TOKEN_KEY);
 
-  /** Exchanges the login link's code (from the URL fragment) for a session, or picks up the session this tab already has. */
+  /** Exchanges the login link's code (from the URL fragment) for a session, or goes on with the one this tab has. */
   async signIn(code: string | null): Promise<boolean> {
     if (code) {
-      const reply = await this.send('POST', '/app/login', { code }, false);
+      const reply = await this.send('POST', '/app/login', { code });
       this.csrf = (reply as { csrf: string }).csrf;
+      sessionStorage.setItem(TOKEN_KEY, this.csrf);
       return true;
     }
+    if (!this.csrf) return false;
     try {
-      this.csrf = ((await this.send('GET', '/app/session', undefined, false)) as { csrf: string }).csrf;
+      await this.state();
       return true;
     } catch (err) {
-      if (err instanceof ClientError && err.code === 'auth_failed') return false;
+      if (err instanceof ClientError && (err.code === 'auth_failed' || err.code === 'forbidden')) {
+        sessionStorage.removeItem(TOKEN_KEY);
+        this.csrf = null;
+        return false;
+      }
       throw err;
     }
   }
@@ -61,10 +70,10 @@ export class HttpVaultClient implements VaultClient {
     return OPERATIONS[name].result.parse(reply.result ?? undefined) as OperationResult<N>;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body?: unknown, withCsrf = true): Promise<unknown> {
+  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (withCsrf && method === 'POST' && this.csrf) headers[CSRF_HEADER] = this.csrf;
+    if (this.csrf) headers[CSRF_HEADER] = this.csrf;
     let res: Response;
     try {
       res = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
