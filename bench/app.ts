@@ -66,19 +66,32 @@ async function once(p: Page, name: string, args: unknown[]): Promise<number> {
   );
 }
 
+/**
+ * Page-side timing loop, as source text: tsx names every function it compiles with a helper
+ * the page does not have, so code that runs in the page is passed as a string.
+ */
+const UNTIL = `(selector, text, start, resolve) => {
+  const tick = () => Array.from(document.querySelectorAll(selector)).some((el) => text === null || el.textContent === text) ? resolve(performance.now() - start) : requestAnimationFrame(tick);
+  tick();
+}`;
+
 /** Clicks a section link in the page and times, in the page, until `selector` is rendered (no test-driver polling in the figure). */
-async function clickUntil(p: Page, link: string, selector: string, text?: string): Promise<number> {
-  return p.evaluate(
-    ({ link, selector, text }) =>
-      new Promise<number>((resolve) => {
-        const start = performance.now();
-        [...document.querySelectorAll<HTMLElement>('nav a')].find((a) => a.textContent === link)!.click();
-        const done = () => [...document.querySelectorAll(selector)].some((el) => text === undefined || el.textContent === text);
-        const check = () => (done() ? resolve(performance.now() - start) : requestAnimationFrame(check));
-        check();
-      }),
-    { link, selector, text },
-  );
+async function clickUntil(p: Page, link: string, selector: string): Promise<number> {
+  return p.evaluate(`new Promise((resolve) => {
+    const start = performance.now();
+    Array.from(document.querySelectorAll('nav a')).find((a) => a.textContent === ${JSON.stringify(link)}).click();
+    (${UNTIL})(${JSON.stringify(selector)}, null, start, resolve);
+  })`) as Promise<number>;
+}
+
+/** Scrolls the audit table to its end and times, in the page, until the oldest event's row is rendered. */
+async function scrollToOldest(p: Page): Promise<number> {
+  return p.evaluate(`new Promise((resolve) => {
+    const el = document.querySelector('.audit-scroll');
+    const start = performance.now();
+    el.scrollTop = el.scrollHeight;
+    (${UNTIL})('.audit-row .seq', '1', start, resolve);
+  })`) as Promise<number>;
 }
 
 const timed = async (work: () => Promise<unknown>): Promise<number> => {
@@ -110,18 +123,9 @@ const searchMs = performance.now() - typed;
 const searchBase = await roundTrip(page, 'searchMemories', [{ text: query, mode: 'hybrid', k: 50, states: ['active'] }]);
 
 const auditFirst = await clickUntil(page, 'Audit log', '.audit-row .seq');
-if (process.env.BENCH_TRACE) console.log(await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/app/')).slice(-8).map((e) => `${e.name.split('/app/')[1]} start ${e.startTime.toFixed(0)} took ${e.duration.toFixed(0)}`)));
 const badgeMs = await timed(() => page.getByTestId('chain-badge').waitFor({ timeout: 120_000 }));
 const auditBase = await roundTrip(page, 'listAudit', [{ order: 'desc', limit: 200 }]);
-const scrollEnd = await page.locator('.audit-scroll').evaluate(
-  (el) =>
-    new Promise<number>((resolve) => {
-      const start = performance.now();
-      el.scrollTop = el.scrollHeight;
-      const check = () => ([...el.querySelectorAll('.audit-row .seq')].some((s) => s.textContent === '1') ? resolve(performance.now() - start) : requestAnimationFrame(check));
-      check();
-    }),
-);
+const scrollEnd = await scrollToOldest(page);
 const deepBase = await roundTrip(page, 'listAudit', [{ order: 'desc', offset: EVENTS - 200, limit: 200 }]);
 const badge = (await page.getByTestId('chain-badge').textContent())?.trim();
 
