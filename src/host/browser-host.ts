@@ -5,7 +5,8 @@ import { startServer, type RunningServer } from '../api/server.js';
 import type { ProgressEvent } from '../contract/vault.js';
 import { VaultError, VaultService, type KdfPreset } from '../vault/index.js';
 import { AppSessions } from './app-sessions.js';
-import { lockIdleAppSessions, registerAppRoutes, type AppHost } from './app-routes.js';
+import { registerAppRoutes, type AppHttpHost } from './app-routes.js';
+import { AppService, type AppHostCore } from './app-service.js';
 import { LoginCodes } from './login-codes.js';
 import { loadStaticFiles } from './static-files.js';
 
@@ -60,7 +61,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   let server: RunningServer | null = null;
   let creating: Promise<{ service: VaultService; recoveryKey: string }> | null = null;
 
-  const host: AppHost = {
+  const core: AppHostCore = {
     service: () => service,
     // One first run at a time: a second browser finishing the form meanwhile is told the vault exists.
     createVault(owner, password) {
@@ -71,14 +72,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       });
       return creating.finally(() => (creating = null));
     },
-    codes: new LoginCodes(clock),
-    sessions: new AppSessions(clock),
-    files: loadStaticFiles(assetsDir),
     agentApiUrl: () => server?.url ?? null,
-    port: () => server?.port ?? 0,
     vaultPath: resolve(options.vaultPath),
     binPath: BIN_PATH,
     latestProgress: () => progress,
+    clock,
+  };
+  const host: AppHttpHost = {
+    app: new AppService(core),
+    codes: new LoginCodes(clock),
+    sessions: new AppSessions(clock),
+    files: loadStaticFiles(assetsDir),
+    port: () => server?.port ?? 0,
     clock,
   };
 
@@ -98,7 +103,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     throw err;
   }
   const running = server;
-  const sweep = setInterval(() => lockIdleAppSessions(host), IDLE_SWEEP_MS);
+  const sweep = setInterval(() => host.app.lockIdle(host.sessions.all()), IDLE_SWEEP_MS);
   sweep.unref();
 
   return {

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import {
+  APP_OPERATIONS,
+  createVaultRequestSchema,
+  idleLockRequestSchema,
+  recoverRequestSchema,
+  unlockRequestSchema,
+  type AppOperationName,
+  type AppState,
+  type CreatedVaultReply,
+} from '../contract/client.js';
+import { OPERATIONS } from '../contract/operations.js';
+import type { ProgressEvent, SessionInfo } from '../contract/vault.js';
+import { VaultError, parseInput, type Session, type VaultService } from '../vault/index.js';
+import type { AppSession } from './app-sessions.js';
+
+/** What the app's calls need from the process that hosts them (the browser host, the desktop shell). */
+export interface AppHostCore {
+  /** The vault, or null before the first run created it. */
+  service(): VaultService | null;
+  createVault(owner: string, password: string): Promise<{ service: VaultService; recoveryKey: string }>;
+  agentApiUrl(): string | null;
+  latestProgress(): ProgressEvent | null;
+  clock(): number;
+  vaultPath: string;
+  binPath: string;
+}
+
+const OP_NAMES: ReadonlySet<string> = new Set(APP_OPERATIONS);
+const argsSchema = z.array(z.unknown()).max(4);
+
+/**
+ * The app's calls, whatever carries them: HTTP routes in the browser host, IPC handlers in the
+ * desktop shell. Each takes the caller's app session (who is unlocked in that window or tab)
+ * and raw input, validates it, and calls the vault; transports only authenticate the caller
+ * and translate.
+ */
+export class AppService {
+  constructor(private readonly host: AppHostCore) {}
+
+  state(session: AppSession): AppState {
+    const service = this.host.service();
+    const info = this.whoami(session);
+    return {
+      vault: !service ? 'absent' : info ? 'unlocked' : 'locked',
+      profiles: service ? service.profileNames() : [],
+      session: info,
+      idleLockMs: session.idleLockMs,
+      agentApiUrl: this.host.agentApiUrl(),
+      vaultPath: this.host.vaultPath,
+      binPath: this.host.binPath,
+    };
+  }
+
+  progress(): ProgressEvent | null {
+    return this.host.latestProgress();
+  }
+
+  async createVault(session: AppSession, raw: unknown): Promise<CreatedVaultReply> {
+    const { owner, password } = parseInput(createVaultRequestSchema, raw);
+    const { service, recoveryKey } = await this.host.createVault(owner, password);
+    // The recovery key is in this answer only: it is given even if the unlock after creating fails.
+    try {
+      this.lock(session);
+      session.vault = await service.unlock(owner, password);
+      return { recoveryKey, session: service.whoami(session.vault) };
+    } catch {
+      return { recoveryKey, session: null };
+    }
+  }
+
+  async unlock(session: AppSession, raw: unknown): Promise<SessionInfo> {
+    const { profile, password } = parseInput(unlockRequestSchema, raw);
+    const service = this.vault();
+    this.lock(session);
+    const vault = await service.unlock(profile, password);
+    // Another unlock of this session may have finished meanwhile: it is locked, not left behind.
+    this.lock(session);
+    session.vault = vault;
+    try {
+      await service.upkeep(vault);
+    } catch (err) {
+      this.lock(session);
+      throw err;
+    }
+    return service.whoami(vault);
+  }
+
+  async recover(raw: unknown): Promise<void> {
+    const { recoveryKey, newPassword } = parseInput(recoverRequestSchema, raw);
+    await this.vault().recoverOwner(recoveryKey, newPassword);
+  }
+
+  /** Zeroes the session's keys (the core wipes them even if the lock's event cannot be written). */
+  lock(session: AppSession): void {
+    const vault = session.vault;
+    session.vault = null;
+    if (vault) this.host.service()?.lock(vault);
+  }
+
+  setIdleLock(session: AppSession, raw: unknown): void {
+    this.unlocked(session);
+    session.idleLockMs = parseInput(idleLockRequestSchema, raw).idleLockMs;
+  }
+
+  /** One declared operation on the session's unlocked vault: arguments checked here against the contract and again inside, the result parsed against it on the way out. */
+  async call(session: AppSession, name: string, rawArgs: unknown): Promise<unknown> {
+    if (!OP_NAMES.has(name)) throw new VaultError('not_found', 'the app has no such operation');
+    const vault = this.unlocked(session);
+    const spec = OPERATIONS[name as AppOperationName];
+    const args = parseInput(z.tuple(spec.args as unknown as [z.ZodType, ...z.ZodType[]]), parseInput(argsSchema, rawArgs)) as unknown[];
+    const service = this.vault();
+    const method = service[name as AppOperationName] as (session: Session, ...a: unknown[]) => unknown;
+    return spec.result.parse(await method.call(service, vault, ...args)) as unknown;
+  }
+
+  /** Locks every session unused for longer than its idle timeout. One failure does not spare the others. */
+  lockIdle(sessions: Iterable<AppSession>): void {
+    const now = this.host.clock();
+    for (const session of sessions) {
+      if (!session.vault || now - session.lastUsed <= session.idleLockMs) continue;
+      try {
+        this.lock(session);
+      } catch {
+        // The core wiped the keys before rethrowing; the failed event is the file's problem, not the sweep's.
+      }
+    }
+  }
+
+  private vault(): VaultService {
+    const service = this.host.service();
+    if (!service) throw new VaultError('conflict', 'there is no vault yet: create one first');
+    return service;
+  }
+
+  private unlocked(session: AppSession): Session {
+    if (!session.vault) throw new VaultError('locked', 'the vault is locked: unlock it with a profile and its password');
+    return session.vault;
+  }
+
+  private whoami(session: AppSession): SessionInfo | null {
+    const service = this.host.service();
+    if (!service || !session.vault) return null;
+    try {
+      return service.whoami(session.vault);
+    } catch (err) {
+      if (err instanceof VaultError && err.code === 'locked') {
+        session.vault = null;
+        return null;
+      }
+      throw err;
+    }
+  }
+}
