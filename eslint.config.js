@@ -61,7 +61,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/src/*', '!**/src/contract', '!**/src/contract/*', '!**/src/vault/index.js'], message: 'The shell reaches the core only through src/vault/index.ts and src/contract.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!contract/|vault/index\\.js$|host/|api/server\\.js$|api/loopback\\.js$)',
+              message: 'The shell reaches the core only through src/vault/index.ts, src/contract, the app service (src/host) and the agent API server.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -20,7 +20,7 @@ function electronBinary() {
 }
 
 const binary = electronBinary();
-const shell = join(root, 'dist-electron', 'main.js');
+const shell = join(root, 'dist-electron', 'electron', 'main.js');
 const [command, commandArgs] =
   binary && existsSync(shell) ? [binary, [shell, ...args]] : [process.execPath, [join(root, 'bin', 'memvault.js'), 'start', ...args]];
 if (command === process.execPath && binary === null) process.stderr.write('memvault: no Electron binary here; opening the app in your browser instead.\n');

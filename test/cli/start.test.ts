@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,5 +64,23 @@ describe('the memvault bin', () => {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
+  });
+
+  it('npm start opens the desktop shell where the Electron binary and the built shell are present', () => {
+    dir = mkdtempSync(join(tmpdir(), 'memvault-start-electron-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'node_modules/electron/dist'), { recursive: true });
+    mkdirSync(join(dir, 'dist-electron/electron'), { recursive: true });
+    copyFileSync(join(ROOT, 'bin/start.js'), join(dir, 'bin/start.js'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    // A stand-in for the binary electron's install script would have downloaded.
+    writeFileSync(join(dir, 'node_modules/electron/path.txt'), 'electron');
+    writeFileSync(join(dir, 'node_modules/electron/dist/electron'), '#!/bin/sh\necho "electron $*"\n');
+    chmodSync(join(dir, 'node_modules/electron/dist/electron'), 0o755);
+    const shell = join(dir, 'dist-electron/electron/main.js');
+    writeFileSync(shell, '');
+    const r = spawnSync(process.execPath, [join(dir, 'bin/start.js'), '--no-open'], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe(`electron ${shell} --no-open`);
+    expect(r.stderr).not.toContain('no Electron binary');
   });
 });

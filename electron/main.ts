@@ -1,0 +1,147 @@
+import { app, BrowserWindow, clipboard, ipcMain, powerMonitor, protocol, session } from 'electron';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { IPC_CHANNEL } from '../src/contract/ipc-client.js';
+import { startServer, type RunningServer } from '../src/api/server.js';
+import { AppService, type AppHostCore } from '../src/host/app-service.js';
+import { AppSessions } from '../src/host/app-sessions.js';
+import { APP_CSP } from '../src/host/browser-host.js';
+import type { ProgressEvent } from '../src/contract/vault.js';
+import { loadStaticFiles } from '../src/host/static-files.js';
+import { VaultError, VaultService, defaultVaultPath, type KdfPreset } from '../src/vault/index.js';
+import { DEFAULT_PORT } from '../src/api/loopback.js';
+import { systemLockEvents } from './auto-lock.js';
+import { ClipboardGuard } from './clipboard-guard.js';
+import { ipcHandler } from './ipc/handlers.js';
+import { APP_ORIGIN, APP_SCHEME, resolveAppRequest } from './protocol/app-protocol.js';
+import { denyWindowOpen, mayNavigate } from './security/navigation.js';
+import { denyDevicePermission, denyPermissionCheck, denyPermissionRequest } from './security/permissions.js';
+
+/**
+ * The desktop shell: one hardened window showing the same renderer as the browser host, the
+ * typed client over IPC, the agent API on its usual port. It opens the vault through the core's
+ * public entry only; every rule lives in the core.
+ */
+const SESSION_IDLE_MS = 15 * 60_000;
+const vaultPath = process.env.MEMVAULT_VAULT ?? defaultVaultPath();
+const kdf: KdfPreset = process.env.MEMVAULT_INSECURE_TEST_KDF === '1' ? 'insecure-test-only' : 'calibrate';
+
+// Privileged before ready: a standard, secure scheme with fetch, so the page is a normal secure origin.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else void start();
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  // The renderer's bundle inside the app (the ASAR archive when packaged).
+  const files = loadStaticFiles(join(app.getAppPath(), 'renderer', 'dist'));
+  let progress: ProgressEvent | null = null;
+  const watch = (opened: VaultService): VaultService => {
+    opened.onProgress((event) => (progress = event));
+    return opened;
+  };
+  let service: VaultService | null = existsSync(vaultPath) ? watch(await VaultService.open(vaultPath, { kdf, sessionIdleMs: SESSION_IDLE_MS })) : null;
+  let api: RunningServer | null = null;
+  const core: AppHostCore = {
+    service: () => service,
+    async createVault(owner, password) {
+      if (service) throw new VaultError('conflict', 'a vault exists already: unlock it');
+      const created = await VaultService.create(vaultPath, { kdf, sessionIdleMs: SESSION_IDLE_MS, ownerName: owner, password });
+      service = watch(created.service);
+      return created;
+    },
+    agentApiUrl: () => api?.url ?? null,
+    latestProgress: () => progress,
+    clock: Date.now,
+    vaultPath: resolve(vaultPath),
+    binPath: resolve(app.getAppPath(), 'bin/memvault.js'),
+  };
+  const appService = new AppService(core);
+  // One window, one app session: who is unlocked in it.
+  const windowSession = new AppSessions(Date.now).open().session;
+  const guard = new ClipboardGuard(clipboard);
+  const lockNow = () => {
+    appService.lock(windowSession);
+    void guard.takeBack();
+  };
+
+  protocol.handle(APP_SCHEME, (request) => {
+    const answer = resolveAppRequest(request.url, files);
+    return new Response(typeof answer.body === 'string' ? answer.body : new Uint8Array(answer.body), { status: answer.status, headers: { 'content-type': answer.type, 'content-security-policy': APP_CSP, 'x-content-type-options': 'nosniff' } });
+  });
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
+  session.defaultSession.setDevicePermissionHandler(denyDevicePermission);
+
+  const handle = ipcHandler(appService, () => windowSession, Date.now);
+  ipcMain.handle(IPC_CHANNEL, (event, method: unknown, ...args: unknown[]) => handle(event, method, ...args));
+  ipcMain.handle('memvault:copy', (event, text: unknown) => {
+    if (new URL(event.senderFrame?.url ?? 'about:blank').origin !== APP_ORIGIN || typeof text !== 'string') return false;
+    guard.copy(text);
+    return true;
+  });
+
+  for (const name of systemLockEvents(process.platform)) powerMonitor.on(name as 'suspend', lockNow);
+  const sweep = setInterval(() => appService.lockIdle([windowSession]), 5_000);
+  app.on('before-quit', () => {
+    clearInterval(sweep);
+    lockNow();
+    void api?.close();
+    service?.close();
+  });
+
+  try {
+    api = await startServer({
+      service: () => {
+        if (!service) throw new VaultError('unavailable', 'no vault has been created yet: finish the first run in the app');
+        return service;
+      },
+      port: DEFAULT_PORT,
+      connectionFile: null,
+    });
+  } catch (err) {
+    // Another Memvault (or anything) holds the port: the app runs without the agent API, and Settings says so.
+    if (!(err instanceof VaultError && err.code === 'conflict')) throw err;
+  }
+
+  // Electron's security checklist item by item, written out here where electronegativity reads
+  // it (test/electron/window.test.ts pins it): an isolated, sandboxed page with no Node, no
+  // webviews, the same-origin policy on and no middle-click windows; the preload is its only bridge.
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+      devTools: false,
+    },
+  });
+  // The app opens no windows and links nowhere outside itself: every window.open is refused.
+  window.webContents.setWindowOpenHandler(denyWindowOpen);
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!mayNavigate(url)) event.preventDefault();
+  });
+  window.webContents.on('will-frame-navigate', (event) => {
+    if (!mayNavigate(event.url)) event.preventDefault();
+  });
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  window.once('ready-to-show', () => window.show());
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  await window.loadURL(`${APP_ORIGIN}/`);
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
+import { AppService } from '../../src/host/app-service.js';
+import { AppSessions } from '../../src/host/app-sessions.js';
+import { VaultService } from '../../src/vault/index.js';
+import { ipcHandler } from '../../electron/ipc/handlers.js';
+import { test, expect, addMemory, screens } from '../support/app-fixtures.js';
+
+/** The preload's object for a plain page, bundled as the shell bundles its preload. */
+const BRIDGE = buildSync({ entryPoints: [resolve(import.meta.dirname, 'support/ipc-bridge-entry.ts')], bundle: true, format: 'iife', write: false, platform: 'browser' }).outputFiles[0]!.text;
+
+test('the screens work through the desktop shell’s IPC transport too', async ({ page, host }) => {
+  // The shell's handler on its own vault, in this process; the browser host only serves the page's files.
+  const dir = mkdtempSync(join(tmpdir(), 'memvault-ipc-e2e-'));
+  let service: VaultService | null = null;
+  const app = new AppService({
+    service: () => service,
+    async createVault(owner, password) {
+      const created = await VaultService.create(join(dir, 'vault.db'), { ownerName: owner, password, kdf: 'insecure-test-only', stateDir: join(dir, 'state') });
+      service = created.service;
+      return created;
+    },
+    agentApiUrl: () => null,
+    latestProgress: () => null,
+    clock: Date.now,
+    vaultPath: join(dir, 'vault.db'),
+    binPath: '/bin/memvault.js',
+  });
+  const windowSession = new AppSessions(Date.now).open().session;
+  const handle = ipcHandler(app, () => windowSession, Date.now);
+  const calls: string[] = [];
+  // Chromium serves the page over http here; the frame stands in for app://memvault, whose origin the handler checks.
+  await page.exposeFunction('__memvaultInvoke', (method: unknown, ...args: unknown[]) => (calls.push(String(method)), handle({ senderFrame: { url: 'app://memvault/' } }, method, ...args)));
+  await page.addInitScript({ content: BRIDGE });
+  try {
+    await page.goto(host.url);
+    await expect(page.getByRole('heading', { name: 'Create your vault' })).toBeVisible();
+    await page.getByLabel('Owner profile name').fill('desk');
+    await page.getByLabel('Password', { exact: true }).fill('desktop password 1');
+    await page.getByLabel('Password again').fill('desktop password 1');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await page.getByLabel('I have saved the recovery key').check();
+    await page.getByRole('button', { name: 'Open my vault' }).click();
+    await addMemory(page, 'The desktop app talks to the vault over IPC');
+    await page.getByLabel('Search').fill('desktop IPC');
+    await expect(page.locator('.memory-item').first()).toContainText('over IPC');
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await expect(page.getByRole('row').filter({ hasText: 'addMemory' })).toHaveCount(1);
+    await expect(page.getByTestId('chain-badge')).toHaveText(/✓ chain verified/);
+    await screens(page, '70-ipc-transport-audit');
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await expect(page.getByRole('heading', { name: 'Unlock Memvault' })).toBeVisible();
+    // Every call went over the IPC bridge; the browser host's own vault was never created.
+    expect(calls).toEqual(expect.arrayContaining(['state', 'createVault', 'call', 'lock']));
+    expect(await (await fetch(`${host.url}/v1/health`)).json()).toMatchObject({ status: 'ok' });
+  } finally {
+    (service as VaultService | null)?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
