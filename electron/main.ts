@@ -74,13 +74,8 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
   session.defaultSession.setDevicePermissionHandler(denyDevicePermission);
 
-  const handle = ipcHandler(appService, () => windowSession, Date.now);
+  const handle = ipcHandler(appService, () => windowSession, Date.now, (text) => guard.copy(text));
   ipcMain.handle(IPC_CHANNEL, (event, method: unknown, ...args: unknown[]) => handle(event, method, ...args));
-  ipcMain.handle('memvault:copy', (event, text: unknown) => {
-    if (new URL(event.senderFrame?.url ?? 'about:blank').origin !== APP_ORIGIN || typeof text !== 'string') return false;
-    guard.copy(text);
-    return true;
-  });
 
   for (const name of systemLockEvents(process.platform)) powerMonitor.on(name as 'suspend', lockNow);
   const sweep = setInterval(() => appService.lockIdle([windowSession]), 5_000);

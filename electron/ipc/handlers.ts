@@ -17,26 +17,29 @@ const METHODS: ReadonlySet<string> = new Set(IPC_METHODS);
  * the call to the app service with the window's app session. Every failure comes back as a
  * typed error body, never a raw exception (which would cross IPC as a bare message).
  */
-export function ipcHandler(app: AppService, sessionOf: (caller: IpcCaller) => AppSession, clock: () => number) {
+export function ipcHandler(app: AppService, sessionOf: (caller: IpcCaller) => AppSession, clock: () => number, copy: (text: string) => void) {
   return async (caller: IpcCaller, method: unknown, ...args: unknown[]): Promise<IpcReply> => {
     try {
       const url = caller.senderFrame?.url ?? '';
       if (originOf(url) !== APP_ORIGIN) throw new VaultError('forbidden', 'only the app’s own page may call the vault');
       if (typeof method !== 'string' || !METHODS.has(method)) throw new VaultError('not_found', 'the app has no such call');
       const session = sessionOf(caller);
-      return { ok: true, value: (await dispatch(app, session, method as IpcMethod, args, clock)) ?? null };
+      return { ok: true, value: (await dispatch(app, session, method as IpcMethod, args, clock, copy)) ?? null };
     } catch (err) {
       return { ok: false, error: toErrorBody(err) };
     }
   };
 }
 
-async function dispatch(app: AppService, session: AppSession, method: IpcMethod, args: unknown[], clock: () => number): Promise<unknown> {
+async function dispatch(app: AppService, session: AppSession, method: IpcMethod, args: unknown[], clock: () => number, copy: (text: string) => void): Promise<unknown> {
   switch (method) {
     case 'state':
       return app.state(session);
     case 'progress':
       return app.progress();
+    case 'copy':
+      if (typeof args[0] !== 'string' || args[0].length > 64 * 1024) throw new VaultError('invalid_input', 'copy takes one text of at most 64 KiB');
+      return copy(args[0]);
   }
   // Everything else is a change the user made: it keeps an idle window's session open.
   session.lastUsed = clock();

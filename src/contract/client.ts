@@ -47,6 +47,8 @@ export interface VaultClient {
   setIdleLock(ms: number): Promise<void>;
   /** The latest progress of long work in the vault (loading a large space into the index), for a bar while a call is pending. */
   progress(): Promise<ProgressEvent | null>;
+  /** Puts a secret (a token, a recovery key) on the clipboard; the desktop shell takes it back after 30 s and at lock. */
+  copy(text: string): Promise<void>;
   call<N extends AppOperationName>(name: N, ...args: Extract<OperationArgs<N>, unknown[]>): Promise<OperationResult<N>>;
 }
 

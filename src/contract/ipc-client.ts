@@ -7,7 +7,7 @@ import { sessionInfoSchema } from './vault.js';
 /** The one IPC channel of the desktop shell: every call is `(method, ...args)` and answers an `IpcReply`. */
 export const IPC_CHANNEL = 'memvault:call';
 
-export const IPC_METHODS = ['state', 'createVault', 'unlock', 'recover', 'lock', 'setIdleLock', 'progress', 'call'] as const;
+export const IPC_METHODS = ['state', 'createVault', 'unlock', 'recover', 'lock', 'setIdleLock', 'progress', 'copy', 'call'] as const;
 export type IpcMethod = (typeof IPC_METHODS)[number];
 
 /** Errors cross IPC as data: Electron would keep only the message of a thrown one. */
@@ -48,6 +48,7 @@ export function createIpcClient(invoke: (method: IpcMethod, ...args: unknown[]) 
     lock: async () => void (await send('lock')),
     setIdleLock: async (ms) => void (await send('setIdleLock', { idleLockMs: ms })),
     progress: async () => progressSchema.parse(await send('progress')),
+    copy: async (text) => void (await send('copy', text)),
     call: async (name, ...args) => OPERATIONS[name].result.parse((await send('call', name, args)) ?? undefined) as OperationResult<typeof name>,
   };
 }

@@ -29,7 +29,7 @@ test('the screens work through the desktop shell’s IPC transport too', async (
     binPath: '/bin/memvault.js',
   });
   const windowSession = new AppSessions(Date.now).open().session;
-  const handle = ipcHandler(app, () => windowSession, Date.now);
+  const handle = ipcHandler(app, () => windowSession, Date.now, () => {});
   const calls: string[] = [];
   // Chromium serves the page over http here; the frame stands in for app://memvault, whose origin the handler checks.
   await page.exposeFunction('__memvaultInvoke', (method: unknown, ...args: unknown[]) => (calls.push(String(method)), handle({ senderFrame: { url: 'app://memvault/' } }, method, ...args)));

@@ -30,8 +30,9 @@ function shell() {
     binPath: '/bin/memvault.js',
   });
   const session = new AppSessions(Date.now).open().session;
-  const handle = ipcHandler(app, () => session, Date.now);
-  return { handle, dir, close: () => (service?.close(), rmSync(dir, { recursive: true, force: true })) };
+  const copied: string[] = [];
+  const handle = ipcHandler(app, () => session, Date.now, (text) => copied.push(text));
+  return { handle, dir, copied, close: () => (service?.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
 describe('the desktop shell’s IPC', () => {
@@ -50,6 +51,8 @@ describe('the desktop shell’s IPC', () => {
     await client.call('addMemory', { content: 'The release train leaves on Thursdays' });
     const hits = await client.call('searchMemories', { text: 'release train', mode: 'keyword' });
     expect(hits[0]!.memory.content).toBe('The release train leaves on Thursdays');
+    await client.copy('mvat_token_to_copy');
+    expect(s.copied).toEqual(['mvat_token_to_copy']);
   });
 
   it('a frame of another origin is refused before anything reaches the vault', async () => {

@@ -18,6 +18,7 @@ export function guardedClient(client: VaultClient, onLocked: () => void): VaultC
     lock: () => client.lock(),
     setIdleLock: (ms) => guard(() => client.setIdleLock(ms)),
     progress: () => client.progress(),
+    copy: (text) => client.copy(text),
     call: (name, ...args) => guard(() => client.call(name, ...args)),
   };
 }

@@ -22,6 +22,7 @@ export function AgentsScreen() {
 
 function IssuedToken({ issued, onClose }: { issued: IssuedAgent; onClose: () => void }) {
   const { state } = useSession();
+  const client = useClient();
   const [copied, setCopied] = useState(false);
   const mcpUrl = `${state.agentApiUrl ?? 'http://127.0.0.1:7437'}/mcp`;
   const input = { mcpUrl, token: issued.token, binPath: state.binPath, tokenFile: '/ABSOLUTE/PATH/TO/memvault-token', vaultPath: state.vaultPath };
@@ -32,7 +33,7 @@ function IssuedToken({ issued, onClose }: { issued: IssuedAgent; onClose: () => 
       <p className="mono recovery" aria-label="Agent token">
         {issued.token}
       </p>
-      <button type="button" onClick={() => void navigator.clipboard?.writeText(issued.token).then(() => setCopied(true))}>
+      <button type="button" onClick={() => void client.copy(issued.token).then(() => setCopied(true))}>
         {copied ? 'Copied' : 'Copy token'}
       </button>
       <h4>Ready-to-paste configurations</h4>

@@ -46,7 +46,7 @@ export function FirstRun({ onDone }: { onDone: () => Promise<void> }) {
           <button
             type="button"
             onClick={() => {
-              void navigator.clipboard?.writeText(recoveryKey).then(() => setCopied(true));
+              void client.copy(recoveryKey).then(() => setCopied(true));
             }}
           >
             {copied ? 'Copied' : 'Copy'}

@@ -64,6 +64,11 @@ export class HttpVaultClient implements VaultClient {
     return ((await this.send('GET', '/app/progress')) as { event: ProgressEvent | null }).event;
   }
 
+  /** A browser offers no way to take a copy back: the page only writes it. */
+  async copy(text: string): Promise<void> {
+    await navigator.clipboard.writeText(text);
+  }
+
   async call<N extends AppOperationName>(name: N, ...args: Extract<OperationArgs<N>, unknown[]>): Promise<OperationResult<N>> {
     const reply = (await this.send('POST', `/app/op/${name}`, { args })) as { result: unknown };
     // What came over the wire is parsed against the declared result, not trusted.
