@@ -48,8 +48,20 @@ const idParams = z.strictObject({ id: memoryIdSchema });
 const patchSchema = updateMemorySchema.omit({ id: true });
 
 const BEARER = [{ bearerAuth: [] }];
-const PROBLEM = { description: 'RFC 9457 problem details', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } };
-const ERRORS = { '4xx': PROBLEM, '5xx': PROBLEM };
+const problem = (description: string) => ({ description: `${description} (RFC 9457 problem details; \`type\` is urn:memvault:problem:<code>)`, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } });
+/** Every status the server answers with besides success, each with its problem type. */
+const ERRORS = {
+  400: problem('Invalid input: a field breaks the schema (the message names it), or credentials were sent in the URL'),
+  401: problem('Missing, invalid, expired, paused or revoked agent token (with WWW-Authenticate)'),
+  403: problem('The token lacks the grant, the space is not the agent’s, or the Host or Origin is not the loopback API’s'),
+  404: problem('No such memory for this agent, or no such route'),
+  409: problem('Conflict: the memory is not at expectedVersion (details.currentVersion), or a near-identical one exists (code duplicate, details.existingId)'),
+  413: problem('The body is larger than the route accepts'),
+  415: problem('A body that is not application/json'),
+  429: problem('Rate limit, daily write quota, or too many failed tokens (with Retry-After)'),
+  500: problem('Internal or integrity error; nothing was changed'),
+  503: problem('A service Memvault depends on (an embeddings endpoint) is unavailable, or no vault exists yet'),
+};
 const spacesSchema = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string(), memories: z.number().int() })) });
 
 /**
@@ -59,19 +71,19 @@ const spacesSchema = z.object({ items: z.array(z.object({ id: z.string(), name: 
 export function registerRestRoutes(app: FastifyInstance, service: VaultService, batchBodyBytes: number): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/health', { schema: { summary: 'Liveness check; the only route without a token', tags: ['meta'], response: { 200: z.object({ status: z.literal('ok'), api: z.literal('v1') }), ...ERRORS } } }, () => ({ status: 'ok' as const, api: 'v1' as const }));
+  r.get('/v1/health', { schema: { operationId: 'getHealth', security: [], summary: 'Liveness check; the only route without a token', tags: ['meta'], response: { 200: z.object({ status: z.literal('ok'), api: z.literal('v1') }), ...ERRORS } } }, () => ({ status: 'ok' as const, api: 'v1' as const }));
 
-  r.get('/v1/me', { schema: { summary: 'The calling agent: its spaces, grants, limits and expiry', tags: ['meta'], security: BEARER, response: { 200: agentSelfSchema, ...ERRORS } } }, (req) =>
+  r.get('/v1/me', { schema: { operationId: 'getMe', summary: 'The calling agent: its spaces, grants, limits and expiry', tags: ['meta'], security: BEARER, response: { 200: agentSelfSchema, ...ERRORS } } }, (req) =>
     service.agentSelf(sessionOf(req)),
   );
 
-  r.get('/v1/spaces', { schema: { summary: "The caller's spaces", tags: ['spaces'], security: BEARER, response: { 200: spacesSchema, ...ERRORS } } }, (req) => ({
+  r.get('/v1/spaces', { schema: { operationId: 'listSpaces', summary: "The caller's spaces", tags: ['spaces'], security: BEARER, response: { 200: spacesSchema, ...ERRORS } } }, (req) => ({
     items: service.listSpaces(sessionOf(req)).map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, memories: s.memories })),
   }));
 
   r.post(
     '/v1/memories',
-    { schema: { summary: 'Remember: store a memory (409 with details.existingId if a near-identical one exists)', tags: ['memories'], security: BEARER, body: addMemorySchema, response: { 201: memorySchema, ...ERRORS } } },
+    { schema: { operationId: 'addMemory', summary: 'Remember: store a memory (409 with details.existingId if a near-identical one exists)', tags: ['memories'], security: BEARER, body: addMemorySchema, response: { 201: memorySchema, ...ERRORS } } },
     async (req, reply) => {
       const memory = await service.addMemory(sessionOf(req), req.body);
       return reply.code(201).header('location', `/v1/memories/${memory.id}`).send(memory);
@@ -83,6 +95,7 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService, 
     {
       bodyLimit: batchBodyBytes,
       schema: {
+        operationId: 'addMemories',
         summary: `Remember many: up to ${LIMITS.batchMemories} memories in one transaction, all stored or none; near-duplicates are left out and listed (callers with read permission)`,
         tags: ['memories'],
         security: BEARER,
@@ -93,7 +106,7 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService, 
     async (req, reply) => reply.code(201).send(await service.addMemories(sessionOf(req), req.body)),
   );
 
-  r.get('/v1/memories', { schema: { summary: 'List memories, newest first, with a cursor', tags: ['memories'], security: BEARER, querystring: listQuerySchema, response: { 200: memoryPageSchema, ...ERRORS } } }, (req) => {
+  r.get('/v1/memories', { schema: { operationId: 'listMemories', summary: 'List memories, newest first, with a cursor', tags: ['memories'], security: BEARER, querystring: listQuerySchema, response: { 200: memoryPageSchema, ...ERRORS } } }, (req) => {
     const q = req.query;
     return service.listMemories(sessionOf(req), {
       spaces: q.space,
@@ -108,24 +121,24 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService, 
     });
   });
 
-  r.get('/v1/memories/:id', { schema: { summary: 'One memory', tags: ['memories'], security: BEARER, params: idParams, response: { 200: memorySchema, ...ERRORS } } }, (req) =>
+  r.get('/v1/memories/:id', { schema: { operationId: 'getMemory', summary: 'One memory', tags: ['memories'], security: BEARER, params: idParams, response: { 200: memorySchema, ...ERRORS } } }, (req) =>
     service.getMemory(sessionOf(req), req.params.id),
   );
 
-  r.patch('/v1/memories/:id', { schema: { summary: 'Change a memory; a new version is kept. A caller without read permission gets a receipt (id, space, version, state, updatedAt), never the content', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema, response: { 200: updateResultSchema, ...ERRORS } } }, (req) =>
+  r.patch('/v1/memories/:id', { schema: { operationId: 'updateMemory', summary: 'Change a memory; a new version is kept. A caller without read permission gets a receipt (id, space, version, state, updatedAt), never the content', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema, response: { 200: updateResultSchema, ...ERRORS } } }, (req) =>
     service.updateMemory(sessionOf(req), { ...req.body, id: req.params.id }),
   );
 
-  r.delete('/v1/memories/:id', { schema: { summary: 'Forget a memory (its history stays until an owner purges it)', tags: ['memories'], security: BEARER, params: idParams, response: { 204: z.null().describe('Forgotten'), ...ERRORS } } }, async (req, reply) => {
+  r.delete('/v1/memories/:id', { schema: { operationId: 'deleteMemory', summary: 'Forget a memory (its history stays until an owner purges it)', tags: ['memories'], security: BEARER, params: idParams, response: { 204: z.null().describe('Forgotten'), ...ERRORS } } }, async (req, reply) => {
     service.deleteMemory(sessionOf(req), req.params.id);
     return reply.code(204).send(null);
   });
 
-  r.get('/v1/memories/:id/history', { schema: { summary: 'Every version of a memory', tags: ['memories'], security: BEARER, params: idParams, response: { 200: z.object({ items: z.array(memoryVersionSchema) }), ...ERRORS } } }, (req) => ({
+  r.get('/v1/memories/:id/history', { schema: { operationId: 'memoryHistory', summary: 'Every version of a memory', tags: ['memories'], security: BEARER, params: idParams, response: { 200: z.object({ items: z.array(memoryVersionSchema) }), ...ERRORS } } }, (req) => ({
     items: service.memoryHistory(sessionOf(req), req.params.id),
   }));
 
-  r.post('/v1/search', { schema: { summary: 'Recall: hybrid, vector or keyword search with filters', tags: ['memories'], security: BEARER, body: searchSchema, response: { 200: z.object({ items: z.array(searchHitSchema) }), ...ERRORS } } }, async (req) => ({
+  r.post('/v1/search', { schema: { operationId: 'searchMemories', summary: 'Recall: hybrid, vector or keyword search with filters', tags: ['memories'], security: BEARER, body: searchSchema, response: { 200: z.object({ items: z.array(searchHitSchema) }), ...ERRORS } } }, async (req) => ({
     items: await service.searchMemories(sessionOf(req), req.body),
   }));
 }

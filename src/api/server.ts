@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerOpenApiComponents } from './openapi-components.js';
 import { VaultError, type VaultService } from '../vault/index.js';
 import { checkConnectionFolder, refuseIfRunning, removeConnectionFile, writeConnectionFile } from './connection-file.js';
 import { FailureThrottle } from './failure-throttle.js';
@@ -58,6 +59,8 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
   /** Epoch milliseconds, for signature windows and throttles. */
   clock?: () => number;
+  /** One line per answered request (time, method, route, status, agent, duration; never a token, query or body). */
+  requestLog?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -103,6 +106,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await refuseIfRunning(options.connectionFile);
   }
 
+  let url = '';
+  registerOpenApiComponents();
   const hosts = new Set<string>();
   const origins = new Set<string>();
   const guards: GuardConfig = { hosts, origins };
@@ -159,6 +164,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   app.addHook('preHandler', async (req) => checkSignature(req));
 
+  if (options.requestLog) {
+    const log = options.requestLog;
+    app.addHook('onResponse', async (req, reply) => {
+      // The route's pattern, not the URL: ids and query strings stay out of the log.
+      const route = req.routeOptions.url ?? 'unknown route';
+      const agent = req.agentSession ? req.agentSession.actor.name : '-';
+      log(`${new Date(clock()).toISOString()} ${req.method} ${route} ${reply.statusCode} ${agent} ${reply.elapsedTime.toFixed(1)}ms`);
+    });
+  }
+
   // Calls are counted in the vault (each REST operation, each MCP tool call); the headers show where the agent stands.
   app.addHook('onSend', async (req, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
@@ -185,18 +200,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       info: {
         title: 'Memvault loopback API',
         version: '1.0.0',
-        description: 'Memories for local agents. Every route but GET /v1/health and this document needs `Authorization: Bearer <agent token>`. Errors are RFC 9457 problem+json.',
+        description:
+          'Memories for local agents. Every route but GET /v1/health and this document (GET /openapi.json, served without a token and not rate-limited) needs `Authorization: Bearer <agent token>`. Errors are RFC 9457 problem+json.',
+        license: { name: 'UNLICENSED' },
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agent token from `memvault agent add`' } } },
+      security: [{ bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
   // The app's origins are known once the port is; the set is filled after listen, before any request.
   if (options.extra) await options.extra.register(app, origins);
   registerRestRoutes(app, service, limits.batchBodyBytes);
   registerMcpRoute(app, service, SECURITY_HEADERS);
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // The document names the address it was fetched from: the port is chosen at start.
+  app.get('/openapi.json', { schema: { hide: true } }, () => ({ ...app.swagger(), servers: [{ url, description: 'This Memvault, on loopback' }] }));
 
   try {
     await app.listen({ host: address, port: requestedPort });
@@ -206,9 +226,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   }
   const port = (app.server.address() as AddressInfo).port;
+  url = `http://${address === '::1' ? '[::1]' : address}:${port}`;
   for (const h of allowedHosts(address, port)) hosts.add(h);
   for (const o of allowedOrigins(address, port)) origins.add(o);
-  const url = `http://${address === '::1' ? '[::1]' : address}:${port}`;
   try {
     if (options.connectionFile) writeConnectionFile(options.connectionFile, { url, host: address, port, pid: process.pid, startedAt: new Date(clock()).toISOString() });
   } catch (err) {

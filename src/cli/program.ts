@@ -335,12 +335,16 @@ export function buildProgram(): Command {
     .command('list')
     .option('--limit <n>', 'how many', int, 50)
     .option('--after <seq>', 'events after this sequence number', int)
+    .option('--newest', 'newest first (default: oldest first)')
     .option('--actor <name>', 'only this actor')
     .option('--action <action>', 'only this action')
     .addOption(new Option('--outcome <outcome>').choices(['ok', 'denied', 'failed']))
-    .action(async (o: { limit: number; after?: number; actor?: string; action?: string; outcome?: string }) =>
+    .action(async (o: { limit: number; after?: number; newest?: boolean; actor?: string; action?: string; outcome?: string }) =>
       withSession(g(), (service, session) => {
-        const events = service.listAudit(session, parseInput(auditQuerySchema, { limit: o.limit, afterSeq: o.after, actorId: o.actor, action: o.action, outcome: o.outcome }));
+        const events = service.listAudit(
+          session,
+          parseInput(auditQuerySchema, { limit: o.limit, afterSeq: o.after, order: o.newest ? 'desc' : 'asc', actorId: o.actor, action: o.action, outcome: o.outcome }),
+        );
         if (g().json) return printJson(events);
         for (const e of events)
           printLine(`${String(e.seq).padStart(6)}  ${e.time}  ${`${e.actorType}:${e.actorId}`.padEnd(22)} ${e.action.padEnd(16)} ${e.outcome.padEnd(7)} ${JSON.stringify(e.details)}`);

@@ -51,14 +51,16 @@ export function registerServerCommands(program: Command, g: () => GlobalOptions)
     .option('--port <n>', `port (default ${DEFAULT_PORT}; 0 picks a free one)`, port, DEFAULT_PORT)
     .option('--host <address>', 'loopback address to bind: 127.0.0.1 or ::1', '127.0.0.1')
     .option('--connection-file <path>', 'where to write port, pid and start time (default: run/server.json next to the vault)')
-    .action(async (o: { port: number; host: string; connectionFile?: string }) => {
+    .option('--quiet', 'no request log (by default one line per request on stderr: time, method, route, status, agent, duration)')
+    .action(async (o: { port: number; host: string; connectionFile?: string; quiet?: boolean }) => {
       const path = vaultPath(g());
       const service = await openVault(g(), { sessionIdleMs: SERVE_SESSION_IDLE_MS });
       const connectionFile = o.connectionFile ?? defaultConnectionFile(path);
       try {
         // The HTTP stack (Fastify, the MCP SDK) is loaded only by the commands that serve: ~0.3 s of every other start.
         const { startServer } = await import('../api/server.js');
-        const server = await startServer({ service, host: o.host, port: o.port, connectionFile });
+        const requestLog = o.quiet ? undefined : (line: string) => void process.stderr.write(`${line}\n`);
+        const server = await startServer({ service, host: o.host, port: o.port, connectionFile, ...(requestLog ? { requestLog } : {}) });
         // One line, so a supervisor can read it before the server's lifetime ends.
         if (g().json) process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, pid: process.pid, connectionFile })}\n`);
         else process.stdout.write(`Memvault API listening on ${server.url} (MCP: ${server.url}/mcp)\nConnection file: ${connectionFile}\nPress Ctrl+C to stop.\n`);

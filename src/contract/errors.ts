@@ -10,7 +10,8 @@ export const ERROR_CODES = {
   forbidden: { http: 403, exit: 4, title: 'Forbidden' },
   not_found: { http: 404, exit: 5, title: 'Not found' },
   conflict: { http: 409, exit: 1, title: 'Conflict' },
-  duplicate: { http: 409, exit: 1, title: 'Duplicate memory' },
+  // Its own exit code: a script can tell "already stored" from a failure without parsing text.
+  duplicate: { http: 409, exit: 6, title: 'Duplicate memory' },
   method_not_allowed: { http: 405, exit: 2, title: 'Method not allowed' },
   payload_too_large: { http: 413, exit: 2, title: 'Request body too large' },
   headers_too_large: { http: 431, exit: 2, title: 'Request headers too large' },

@@ -85,6 +85,32 @@ describe('memvault serve and memvault agent', () => {
     }
   });
 
+  it('logs one line per request (method, route, status, agent; never the token or the id), and nothing with --quiet', async () => {
+    const token = /mvat_\S+/.exec(run(['agent', 'add', 'logger', '--space', 'default', '--perm', 'read']).out)![0];
+    for (const quiet of [false, true]) {
+      const { child, started } = await startServe(quiet ? ['--quiet', '--connection-file', join(dir, 'quiet.json')] : ['--connection-file', join(dir, 'loud.json')]);
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      try {
+        await fetch(`${started.url}/v1/memories/abc123`, { headers: { authorization: `Bearer ${token}` } });
+        await fetch(`${started.url}/v1/me`, { headers: { authorization: 'Bearer mvat_wrong' } });
+        await new Promise((r) => setTimeout(r, 200));
+        if (quiet) expect(err).toBe('');
+        else {
+          const lines = err.trim().split('\n');
+          expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z GET \/v1\/memories\/:id 404 logger \d+\.\dms$/);
+          expect(lines[1]).toMatch(/ GET \/v1\/me 401 - /);
+          expect(err).not.toContain('mvat_');
+          expect(err).not.toContain('abc123');
+        }
+      } finally {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  });
+
   it('replaces a connection file left by a server that is gone', async () => {
     const file = join(dir, 'run', 'server.json');
     // A live pid (this test) whose address does not answer: a crashed server whose pid was reused.
