@@ -6,14 +6,16 @@ import { contentSchema, contextSchema, kindSchema, LIMITS, memoryIdSchema, SEARC
 import type { Session, VaultService } from '../vault/index.js';
 import type { AgentGrant } from '../contract/agent.js';
 import { toProblem } from './problem.js';
+import { OUTPUT, compactMemory, compactUpdate, memoryLine, recallResult, recallText, rememberManyText, rememberText } from './mcp-results.js';
 
 export const MCP_SERVER_INFO = { name: 'memvault', version: MEMVAULT_VERSION } as const;
 
 /**
  * The MCP face of the vault for one agent. `session` is asked for at every tool call, so a
  * long-lived stdio server stops at once when its token is paused, revoked, rotated or expires.
- * Tool results carry JSON text (and structured content) so models and programs read the same
- * thing; errors come back as tool errors with the problem's title and detail, never internals.
+ * Tool results carry compact structured content under an output schema, and a short text a model
+ * reads (src/api/mcp-results.ts); errors come back as tool errors with the problem's title and
+ * detail, never internals.
  */
 export function createMcpServer(service: VaultService, session: () => Session, grants: readonly AgentGrant[]): McpServer {
   // An agent is offered only the tools its grant lets it use (no `forget` without delete).
@@ -46,9 +48,10 @@ export function createMcpServer(service: VaultService, session: () => Session, g
           space: spaceNameSchema.optional().describe('Space to store it in (default: your first space; see list_spaces)'),
           importance: z.number().min(0).max(1).optional().describe('0 to 1, default 0.5'),
         },
+        outputSchema: OUTPUT.remember,
         annotations: { destructiveHint: false, idempotentHint: false },
       },
-      async (args) => run(async () => service.addMemory(session(), args)),
+      async (args) => run(async () => answer(compactMemory(await service.addMemory(session(), args)), rememberText)),
     );
 
   if (offered('write'))
@@ -75,9 +78,10 @@ export function createMcpServer(service: VaultService, session: () => Session, g
             .max(LIMITS.batchMemories)
             .describe('The memories to store, each as for `remember`'),
         },
+        outputSchema: OUTPUT.rememberMany,
         annotations: { destructiveHint: false, idempotentHint: false },
       },
-      async (args) => run(async () => service.addMemories(session(), args)),
+      async (args) => run(async () => answer(await service.addMemories(session(), args), rememberManyText)),
     );
 
   if (offered('read'))
@@ -95,9 +99,10 @@ export function createMcpServer(service: VaultService, session: () => Session, g
           tags: z.array(tagSchema).max(16).optional().describe('Only memories carrying all these tags'),
           kinds: z.array(kindSchema).max(16).optional().describe('Only these kinds'),
         },
+        outputSchema: OUTPUT.recall,
         annotations: { readOnlyHint: true },
       },
-      async ({ query, ...rest }) => run(async () => ({ items: await service.searchMemories(session(), { text: query, ...rest }) })),
+      async ({ query, ...rest }) => run(async () => answer(recallResult(await service.searchMemories(session(), { text: query, ...rest })), recallText)),
     );
 
   if (offered('read'))
@@ -107,9 +112,10 @@ export function createMcpServer(service: VaultService, session: () => Session, g
         title: 'Get memory',
         description: 'Read one memory by id, with its tags, kind, space and version.',
         inputSchema: { id: memoryIdSchema.describe('Memory id, as returned by remember or recall') },
+        outputSchema: OUTPUT.get,
         annotations: { readOnlyHint: true },
       },
-      async ({ id }) => run(() => service.getMemory(session(), id)),
+      async ({ id }) => run(() => answer(compactMemory(service.getMemory(session(), id)), memoryLine)),
     );
 
   if (offered('write'))
@@ -127,9 +133,14 @@ export function createMcpServer(service: VaultService, session: () => Session, g
           state: z.enum(['active', 'archived']).optional().describe('archived memories are left out of recall by default'),
           expectedVersion: updateMemorySchema.shape.expectedVersion.describe('The version you read (from get or recall); the update is refused if someone changed the memory since'),
         },
+        outputSchema: OUTPUT.update,
         annotations: { destructiveHint: false, idempotentHint: false },
       },
-      async (args) => run(async () => service.updateMemory(session(), args)),
+      async (args) =>
+        run(async () => {
+          const memory = compactUpdate(await service.updateMemory(session(), args));
+          return answer({ memory }, () => `Updated ${memory.id} to version ${memory.version}.`);
+        }),
     );
 
   if (offered('delete'))
@@ -139,12 +150,13 @@ export function createMcpServer(service: VaultService, session: () => Session, g
         title: 'Forget memory',
         description: 'Delete a memory that is wrong or no longer wanted. It stops appearing in recall and get.',
         inputSchema: { id: memoryIdSchema.describe('Memory id') },
+        outputSchema: OUTPUT.forget,
         annotations: { destructiveHint: true, idempotentHint: true },
       },
       async ({ id }) =>
         run(() => {
           service.deleteMemory(session(), id);
-          return { forgotten: id };
+          return answer({ forgotten: id }, () => `Forgot ${id}.`);
         }),
     );
 
@@ -154,18 +166,29 @@ export function createMcpServer(service: VaultService, session: () => Session, g
       title: 'List spaces',
       description: 'The spaces this agent may use, and what it may do in them (read, write, delete).',
       inputSchema: {},
+      outputSchema: OUTPUT.listSpaces,
       annotations: { readOnlyHint: true },
     },
-    async () => run(() => service.agentSelf(session())),
+    async () => run(() => answer(service.agentSelf(session()), (me) => `Spaces: ${me.spaces.join(', ')}; may: ${me.grants.join(', ')}.`)),
   );
 
   return server;
 }
 
-async function run(work: () => unknown): Promise<CallToolResult> {
+/** A tool's answer: the structured content its output schema describes, and a short text for the model. */
+interface Answer {
+  structured: Record<string, unknown>;
+  text: string;
+}
+
+function answer<T extends object>(structured: T, text: (value: T) => string): Answer {
+  return { structured: structured as Record<string, unknown>, text: text(structured) };
+}
+
+async function run(work: () => Answer | Promise<Answer>): Promise<CallToolResult> {
   try {
-    const result = (await work()) as Record<string, unknown>;
-    return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
+    const { structured, text } = await work();
+    return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (err) {
     const p = toProblem(err);
     const extra = p.details?.existingId ? ` (existing memory: ${String(p.details.existingId)})` : '';

@@ -42,9 +42,11 @@ describe('bulk add over REST and MCP', () => {
       const r = (await client.callTool({ name: 'remember_many', arguments: { memories: [{ content: 'The CI runs on two cores' }, { content: 'Releases are tagged on Fridays', tags: ['release'] }] } })) as {
         isError?: boolean;
         content: { text: string }[];
+        structuredContent?: Record<string, unknown>;
       };
       expect(r.isError).not.toBe(true);
-      expect(JSON.parse(r.content[0]!.text)).toMatchObject({ added: 2, duplicates: [] });
+      expect(r.structuredContent).toMatchObject({ added: 2, duplicates: [] });
+      expect(r.content[0]!.text).toBe('Stored 2 memories.');
     } finally {
       await client.close();
     }

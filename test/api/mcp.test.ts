@@ -60,6 +60,7 @@ describe('MCP with the official SDK client', () => {
       for (const tool of tools) {
         expect(tool.description!.length, tool.name).toBeGreaterThan(30);
         expect(tool.inputSchema.type).toBe('object');
+        expect(tool.outputSchema?.type, tool.name).toBe('object');
       }
       const remembered = await call(client, 'remember', { content: 'The user prefers tabs over spaces in Go code', tags: ['style'], kind: 'preference' });
       expect(remembered.isError).toBeFalsy();
@@ -67,7 +68,12 @@ describe('MCP with the official SDK client', () => {
       const recalled = await call(client, 'recall', { query: 'indentation preference for Go', k: 3 });
       expect(recalled.content[0]!.text).toContain('tabs over spaces');
       expect((recalled.structuredContent!.items as { memory: { id: string } }[])[0]!.memory.id).toBe(id);
-      expect((await call(client, 'update', { id, tags: ['style', 'go'], expectedVersion: 1 })).structuredContent!.version).toBe(2);
+      // Compact: the text is one line per memory, and the structured result carries no null or empty fields.
+      expect(recalled.content[0]!.text).toMatch(new RegExp(`^1\\. \\[${id}\\] The user prefers tabs over spaces in Go code #style \\(preference, notes, v1\\) score `));
+      expect(JSON.stringify(recalled.structuredContent)).not.toMatch(/null|"metadata"|"context":""|"validFrom"/);
+      const updated = await call(client, 'update', { id, tags: ['style', 'go'], expectedVersion: 1 });
+      expect((updated.structuredContent!.memory as { version: number }).version).toBe(2);
+      expect(updated.content[0]!.text).toBe(`Updated ${id} to version 2.`);
       const stale = await call(client, 'update', { id, tags: ['lost'], expectedVersion: 1 });
       expect(stale.isError).toBe(true);
       expect(stale.content[0]!.text).toContain('version 2');

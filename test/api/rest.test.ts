@@ -84,12 +84,15 @@ describe('REST /v1 for agents', () => {
   });
 
   it('serves an OpenAPI document of the routes, with request, response and problem schemas', async () => {
-    type Op = { requestBody?: { content: Record<string, { schema: { properties: object } }> }; responses: Record<string, { content?: Record<string, { schema: { properties: object } }> }> };
-    const doc = await json<{ openapi: string; paths: Record<string, Record<string, Op>> }>(t.call(reader, 'GET', '/openapi.json'));
+    type Schema = { properties?: object; $ref?: string };
+    type Op = { requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
+    const doc = await json<{ openapi: string; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Schema> } }>(t.call(reader, 'GET', '/openapi.json'));
+    // Named schemas are referenced from components/schemas.
+    const fields = (schema: Schema) => Object.keys((schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!]! : schema).properties ?? {});
     const add = doc.paths['/v1/memories']!.post!;
-    expect(Object.keys(add.requestBody!.content['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['content', 'tags', 'space', 'vector']));
-    expect(Object.keys(add.responses['201']!.content!['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['id', 'content', 'source', 'version']));
-    expect(Object.keys(add.responses['4XX']!.content!['application/problem+json']!.schema.properties)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail']));
+    expect(fields(add.requestBody!.content['application/json']!.schema)).toEqual(expect.arrayContaining(['content', 'tags', 'space', 'vector']));
+    expect(fields(add.responses['201']!.content!['application/json']!.schema)).toEqual(expect.arrayContaining(['id', 'content', 'source', 'version']));
+    expect(fields(add.responses['400']!.content!['application/problem+json']!.schema)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail']));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/health', '/v1/me', '/v1/memories', '/v1/memories/{id}', '/v1/memories/{id}/history', '/v1/search', '/v1/spaces']),
