@@ -8,6 +8,15 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
+// Echo goes off the moment this process runs, not when the hidden prompt appears after the CLI
+// has loaded: a password typed early would otherwise stand on the screen. Only for commands that
+// may ask one on this terminal; readline takes the terminal over at the prompt and gives it back.
+const args = process.argv.slice(2);
+const NO_PROMPT = new Set(['serve', 'mcp', 'start', 'doctor', 'help', '--help', '-h', '--version', '-V', '--password-stdin']);
+const asksHere =
+  process.stdin.isTTY && !process.env.MEMVAULT_PASSWORD && args.length > 0 && !args.some((a) => NO_PROMPT.has(a)) && !(args.includes('audit') && args.includes('verify'));
+if (asksHere) process.stdin.setRawMode(true);
+
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

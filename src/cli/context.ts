@@ -1,4 +1,5 @@
-import { VaultService, type Session, defaultVaultPath, type KdfPreset } from '../vault/index.js';
+import { existsSync } from 'node:fs';
+import { VaultError, VaultService, type Session, defaultVaultPath, type KdfPreset } from '../vault/index.js';
 import type { ProgressEvent } from '../contract/vault.js';
 import { SecretSource } from './secrets.js';
 
@@ -25,8 +26,15 @@ export function secrets(g: GlobalOptions): SecretSource {
   return new SecretSource(g.passwordStdin === true);
 }
 
+/** The CLI names the path it looked at (the core's message does not know where it came from). */
+function requireVaultFile(g: GlobalOptions): string {
+  const path = vaultPath(g);
+  if (!existsSync(path)) throw new VaultError('not_found', `no vault at ${path} (run \`memvault init\` first, or pass --vault PATH or set MEMVAULT_VAULT)`);
+  return path;
+}
+
 export async function openVault(g: GlobalOptions, options: { sessionIdleMs?: number } = {}): Promise<VaultService> {
-  return VaultService.open(vaultPath(g), { kdf: kdfPreset(), ...options });
+  return VaultService.open(requireVaultFile(g), { kdf: kdfPreset(), ...options });
 }
 
 /** Opens the vault, unlocks the profile, runs `work`, and always locks and closes. */
@@ -35,10 +43,12 @@ export async function withSession<T>(
   work: (service: VaultService, session: Session, source: SecretSource) => Promise<T> | T,
 ): Promise<T> {
   const source = secrets(g);
+  // The hidden prompt comes first (after a cheap check that the file exists): a password typed while the vault opens would echo in clear.
+  requireVaultFile(g);
+  const password = await source.password('MEMVAULT_PASSWORD', `Password for ${g.profile ?? 'the owner'}: `);
   const service = await openVault(g);
   if (!g.json) service.onProgress(indexBar());
   try {
-    const password = await source.password('MEMVAULT_PASSWORD', `Password for ${g.profile ?? 'the owner'}: `);
     const session = await service.unlock(g.profile ?? service.ownerName(), password);
     await upkeep(service, session, g.json === true);
     return await work(service, session, source);

@@ -1,6 +1,10 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { passwordSchema } from '../contract/vault.js';
 import { VaultError } from '../vault/index.js';
+
+/** Tries at a new password before the command gives up: a slip (too short, the two differ) is asked again. */
+const NEW_PASSWORD_TRIES = 3;
 
 /**
  * Where a password comes from, in order: `--password-stdin` (one per line, so a command that
@@ -39,10 +43,18 @@ export class SecretSource {
 
   async newPassword(envName: string, prompt: string): Promise<string> {
     if (this.fromStdin || process.env[envName]) return this.password(envName, prompt);
-    const first = await this.password(envName, prompt);
-    const second = await hiddenPrompt('Repeat it: ');
-    if (first !== second) throw new VaultError('invalid_input', 'the two passwords differ');
-    return first;
+    if (!process.stdin.isTTY) throw new VaultError('invalid_input', `no terminal to ask for a password: use --password-stdin or ${envName}`);
+    for (let attempt = 1; ; attempt++) {
+      const first = await hiddenPrompt(prompt);
+      const rule = passwordSchema.safeParse(first);
+      const problem = !rule.success ? (rule.error.issues[0]?.message ?? 'that password is not accepted') : (await hiddenPrompt('Repeat it: ')) !== first ? 'the two passwords differ' : null;
+      if (problem === null) {
+        this.given.set(envName, first);
+        return first;
+      }
+      if (attempt === NEW_PASSWORD_TRIES) throw new VaultError('invalid_input', problem);
+      process.stderr.write(`memvault: ${problem}; try again\n`);
+    }
   }
 }
 
@@ -61,6 +73,12 @@ function hiddenPrompt(question: string): Promise<string> {
     },
   });
   const rl = createInterface({ input: process.stdin, output, terminal: true });
+  // Ctrl+C at the prompt ends the command the way a shell expects (130), with a line, not a silent 13.
+  rl.on('SIGINT', () => {
+    rl.close();
+    process.stderr.write('\nmemvault: cancelled\n');
+    process.exit(130);
+  });
   return new Promise((resolve) => {
     rl.question(question, (answer) => {
       rl.close();

@@ -58,8 +58,9 @@ describe('item 1: a write-only agent cannot read what it writes over', () => {
         const r = (await client.callTool({ name: 'update', arguments: args })) as ToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
         expectNoLeak(JSON.stringify(r));
-        expect(Object.keys(r.structuredContent!).sort()).toEqual(RECEIPT_KEYS);
-        expect(r.structuredContent).toMatchObject({ id: secretId, space: 'work' });
+        const receipt = r.structuredContent!.memory as Record<string, unknown>;
+        expect(Object.keys(receipt).sort()).toEqual(RECEIPT_KEYS);
+        expect(receipt).toMatchObject({ id: secretId, space: 'work' });
       }
     } finally {
       await client.close();
