@@ -52,6 +52,30 @@ function defaultOwnerName(): string {
   return /^[A-Za-z0-9]/.test(name) ? name.slice(0, 64) : 'owner';
 }
 
+/** What `memvault --help` ends with: how to start, where secrets come from, what exit codes mean. */
+const PROGRAM_HELP = `
+Examples:
+  memvault init                                  create a vault (asks for an owner password; prints a recovery key once)
+  memvault add "The build uses pnpm" --tag tooling
+  memvault search "which package manager"        hybrid search (meaning and keywords)
+  memvault agent add coder --space default --perm read,write
+  memvault serve                                 the agent API on 127.0.0.1:7437 (REST /v1, MCP /mcp)
+  memvault start                                 the app in your browser, with a one-time login link
+
+Environment:
+  MEMVAULT_VAULT          vault file (else --vault, else the OS app-data folder)
+  MEMVAULT_PASSWORD       the unlocking profile's password, and the owner's for init (else --password-stdin, else a prompt)
+  MEMVAULT_NEW_PASSWORD   a new password (profile add, profile passwd, recover); at least 8 characters
+  MEMVAULT_RECOVERY_KEY   the recovery key for recover
+  MEMVAULT_TOKEN          an agent token for memvault mcp (else --token-file)
+  MEMVAULT_STATE_DIR      where the last verified audit head is kept (default: the OS config folder)
+
+Roles: ${ROLES.join(', ')} (what each may do: README, Roles).
+
+Exit codes: 0 ok, 1 error, 2 usage or invalid input, 3 locked or wrong credentials,
+4 forbidden, 5 not found, 6 a near-identical memory is already stored (add --force stores it),
+130 cancelled (Ctrl+C at a prompt).`;
+
 export function buildProgram(): Command {
   const program = new Command('memvault')
     .description('Memvault: an encrypted, local-first memory vault for AI agents')
@@ -61,6 +85,7 @@ export function buildProgram(): Command {
     .option('--password-stdin', 'read the password (and a new password, if needed) from standard input, one per line')
     .option('--json', 'print machine-readable JSON')
     .showHelpAfterError()
+    .addHelpText('after', PROGRAM_HELP)
     .exitOverride();
   const g = (): GlobalOptions => program.opts<GlobalOptions>();
 
@@ -224,6 +249,7 @@ export function buildProgram(): Command {
   const space = program.command('space').description('spaces: named sets of memories with their own key');
   space
     .command('add')
+    .description('create a space with a key of its own (you are granted it)')
     .argument('<name>')
     .action(async (name: string) =>
       withSession(g(), (service, session) => {
@@ -232,7 +258,7 @@ export function buildProgram(): Command {
         else printLine(`Created space ${info.name}.`);
       }),
     );
-  space.command('list').action(async () =>
+  space.command('list').description('spaces, their memories and who holds their keys').action(async () =>
     withSession(g(), (service, session) => {
       const spaces = service.listSpaces(session);
       if (g().json) return printJson(spaces);
@@ -287,7 +313,7 @@ export function buildProgram(): Command {
         else printLine(`Added profile ${info.name} (${info.role}).`);
       }),
     );
-  profile.command('list').action(async () =>
+  profile.command('list').description('profiles, their roles and spaces').action(async () =>
     withSession(g(), (service, session) => {
       const profiles = service.listProfiles(session);
       if (g().json) return printJson(profiles);
@@ -296,6 +322,7 @@ export function buildProgram(): Command {
   );
   profile
     .command('role')
+    .description(`change a profile's role (${ROLES.filter((r) => r !== 'owner').join(', ')}); a demotion ends the agents it minted`)
     .argument('<name>')
     .argument('<role>')
     .action(async (name: string, role: string) =>
@@ -320,6 +347,7 @@ export function buildProgram(): Command {
     );
   profile
     .command('rm')
+    .description('remove a profile: its agents end and its spaces get new keys')
     .argument('<name>')
     .action(async (name: string) =>
       withSession(g(), async (service, session) => {
@@ -333,6 +361,7 @@ export function buildProgram(): Command {
   const audit = program.command('audit').description('the tamper-evident audit log');
   audit
     .command('list')
+    .description('events, oldest first (--newest for newest first), filtered by actor, action or outcome')
     .option('--limit <n>', 'how many', int, 50)
     .option('--after <seq>', 'events after this sequence number', int)
     .option('--newest', 'newest first (default: oldest first)')
