@@ -5,7 +5,7 @@ import { SEARCH_MODES, MEMORY_STATES, addMemorySchema, searchSchema, updateMemor
 import { addProfileSchema, auditQuerySchema, roleSchema } from '../contract/vault.js';
 import { ROLES } from '../contract/roles.js';
 import { MEMVAULT_VERSION } from '../contract/version.js';
-import { VaultService, describeVerify, diagnose, parseInput } from '../vault/index.js';
+import { VaultService, describeVerify, diagnose, parseInput, type Session } from '../vault/index.js';
 import { registerAgentCommands } from './agent-commands.js';
 import { registerEmbedderCommands } from './embedder-commands.js';
 import { registerImportCommand } from './import-command.js';
@@ -45,6 +45,11 @@ function filterFrom(o: FilterFlags): MemoryFilter {
     until: o.until,
     states: o.state as MemoryFilter['states'],
   };
+}
+
+/** Ids are UUIDs (36 characters); anything shorter is a prefix the vault resolves among what this profile may read. */
+function memoryId(service: VaultService, session: Session, typed: string): string {
+  return typed.length === 36 ? typed : service.resolveMemoryId(session, typed);
 }
 
 function defaultOwnerName(): string {
@@ -147,7 +152,7 @@ export function buildProgram(): Command {
     .argument('<id>')
     .action(async (id: string) =>
       withSession(g(), (service, session) => {
-        const memory = service.getMemory(session, id);
+        const memory = service.getMemory(session, memoryId(service, session, id));
         if (g().json) printJson(memory);
         else printLine(memoryBlock(memory));
       }),
@@ -203,7 +208,7 @@ export function buildProgram(): Command {
     .action(async (id: string, o: Record<string, unknown>) =>
       withSession(g(), async (service, session) => {
         const memory = await service.updateMemory(session, parseInput(updateMemorySchema, {
-          id,
+          id: memoryId(service, session, id),
           content: o.content,
           context: o.context,
           kind: o.kind,
@@ -227,6 +232,7 @@ export function buildProgram(): Command {
     .option('--purge', 'remove it and its history permanently')
     .action(async (id: string, o: { purge?: boolean }) =>
       withSession(g(), (service, session) => {
+        id = memoryId(service, session, id);
         if (o.purge) service.purgeMemory(session, id);
         else service.deleteMemory(session, id);
         if (g().json) printJson({ id, purged: o.purge === true });
@@ -240,7 +246,7 @@ export function buildProgram(): Command {
     .argument('<id>')
     .action(async (id: string) =>
       withSession(g(), (service, session) => {
-        const versions = service.memoryHistory(session, id);
+        const versions = service.memoryHistory(session, memoryId(service, session, id));
         if (g().json) return printJson(versions);
         for (const v of versions) printLine(`v${v.version}  ${v.changedAt}  ${v.change.padEnd(7)} ${v.changedBy.padEnd(20)} ${v.state.padEnd(8)} ${v.content.replace(/\s+/g, ' ').slice(0, 60)}`);
       }),

@@ -25,6 +25,9 @@ export type MemoryState = (typeof MEMORY_STATES)[number];
 
 const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'malformed id');
 export const memoryIdSchema = idSchema;
+/** The start of a memory id, as a person types it (at least 4 characters). */
+export const memoryIdPrefixSchema = z.string().min(4, 'type at least 4 characters of the id').max(64).regex(/^[A-Za-z0-9_-]+$/, 'malformed id');
+
 /** A selection of memories changed together (the app's bulk archive and delete). */
 export const memoryIdsSchema = z.strictObject({ ids: z.array(idSchema).min(1).max(LIMITS.listLimit) });
 export type MemoryIdsInput = z.input<typeof memoryIdsSchema>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { addMemoriesSchema, addMemorySchema, type AddMemoriesResult, listMemoriesSchema, memoryIdSchema, memoryIdsSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
+import { addMemoriesSchema, addMemorySchema, type AddMemoriesResult, listMemoriesSchema, memoryIdPrefixSchema, memoryIdSchema, memoryIdsSchema, searchSchema, updateMemorySchema, type Memory, type MemoryVersion, type Page, type SearchHit, type MemoryState, type UpdateResult } from '../contract/memory.js';
 import type { IndexFilter, StoredMemory } from '../store/plain-index.js';
 import { VaultError, forbidden, notFound } from './errors.js';
 import { actorMay } from './policy.js';
@@ -416,6 +416,25 @@ export class MemoryOps {
   }
 
   /** The current version of a memory in one of the session's spaces; any other id is simply not found. */
+  /**
+   * A memory id from a unique prefix of it, among the memories the caller could read (a prefix
+   * never reveals an id in a space the caller does not hold). Ambiguous: the candidates, up to 5.
+   */
+  resolveMemoryId(session: Session, raw: unknown): string {
+    return this.ctx.observe(session, 'resolveMemoryId', () => {
+      const prefix = parse(memoryIdPrefixSchema, raw);
+      const rows = this.ctx.db.prepare('SELECT id, space_id FROM memories WHERE substr(id, 1, length(@p)) = @p ORDER BY id LIMIT 64').all({ p: prefix }) as { id: string; space_id: string }[];
+      const visible = rows.filter((r) => session.keys.has(r.space_id)).map((r) => r.id);
+      if (visible.includes(prefix)) return prefix;
+      if (visible.length === 0) throw notFound('memory');
+      if (visible.length > 1)
+        throw new VaultError('conflict', `the prefix ${prefix} matches ${visible.length} memories: type more of the id (${visible.slice(0, 5).join(', ')}${visible.length > 5 ? ', …' : ''})`, {
+          details: { matches: visible.length },
+        });
+      return visible[0]!;
+    });
+  }
+
   private currentRow(session: Session, memoryId: string): CurrentRow {
     const row = this.ctx.db
       .prepare(

@@ -312,6 +312,10 @@ export class VaultService implements OperationSurface<Session> {
     return this.memories.addMemories(session, raw, onProgress);
   }
 
+  resolveMemoryId(session: Session, prefix: In<'resolveMemoryId', 0>): string {
+    return this.memories.resolveMemoryId(session, prefix);
+  }
+
   getMemory(session: Session, id: In<'getMemory', 0>): Memory {
     return this.memories.getMemory(session, id);
   }

@@ -39,4 +39,20 @@ describe('what scripts can tell from the CLI', () => {
     expect(oldest[0]!.seq).toBe(1);
     expect(newest[0]!.seq).toBeGreaterThan(oldest[oldest.length - 1]!.seq);
   });
+
+  it('a unique prefix of an id is enough (ambiguous prefixes: test/vault/id-prefix.test.ts)', () => {
+    const run = vaultRun();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((JSON.parse(run('--json', 'add', `Numbered fact ${i} for prefixes`).stdout) as { id: string }).id);
+    const target = ids[0]!;
+    // The shortest prefix no other id shares.
+    let length = 4;
+    while (ids.some((id) => id !== target && id.startsWith(target.slice(0, length)))) length++;
+    const got = run('--json', 'get', target.slice(0, length));
+    expect(got.status).toBe(0);
+    expect((JSON.parse(got.stdout) as { id: string }).id).toBe(target);
+    expect(run('--json', 'history', target.slice(0, length)).status).toBe(0);
+    expect(run('get', 'zzzz').status).toBe(5);
+    expect(run('get', 'abc').status).toBe(2);
+  });
 });

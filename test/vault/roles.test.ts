@@ -9,7 +9,7 @@ import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../
  * The table in ARCHITECTURE.md ("Profiles, roles, permissions"), written out operation by
  * operation, independently of src/vault/policy.ts.
  */
-const MEMORY_READ = ['getMemory', 'listMemories', 'searchMemories', 'memoryHistory'];
+const MEMORY_READ = ['getMemory', 'resolveMemoryId', 'listMemories', 'searchMemories', 'memoryHistory'];
 const MEMORY_WRITE = ['addMemory', 'addMemories', 'updateMemory', 'archiveMemories'];
 const MEMORY_DELETE = ['deleteMemory', 'deleteMemories'];
 const SPACES = ['createSpace', 'grantSpace', 'revokeSpace', 'rekeySpaces'];
@@ -60,6 +60,7 @@ describe('role x operation matrix', () => {
     const unique = `x${++n}`;
     switch (op) {
       case 'getMemory': return svc.getMemory(s, memoryId);
+      case 'resolveMemoryId': return svc.resolveMemoryId(s, memoryId.slice(0, 8));
       case 'listMemories': return svc.listMemories(s, {});
       case 'searchMemories': return svc.searchMemories(s, { text: 'shared memory', mode: 'keyword' });
       case 'memoryHistory': return svc.memoryHistory(s, memoryId);
