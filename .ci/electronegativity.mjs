@@ -9,7 +9,7 @@
 // - CSP_GLOBAL_CHECK flags `script-src 'self'` (a bypass where the origin serves JSONP or user
 //   files); app://memvault serves only the bundle's files, read once at start.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,10 @@ const root = join(import.meta.dirname, '..');
 const input = mkdtempSync(join(tmpdir(), 'electronegativity-'));
 cpSync(join(root, 'electron'), join(input, 'electron'), { recursive: true });
 cpSync(join(root, 'renderer', 'index.html'), join(input, 'index.html'));
+// A canary with a known finding: a scan that parsed nothing (a crash, a parser that gave up on
+// TypeScript) would otherwise read as "0 findings".
+const CANARY = 'canary-window.ts';
+writeFileSync(join(input, CANARY), "import { BrowserWindow } from 'electron';\nexport const w = new BrowserWindow({ webPreferences: { nodeIntegration: true } });\n");
 const out = join(input, 'report.csv');
 const electron = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 const run = spawnSync(
@@ -33,7 +37,13 @@ try {
   process.exit(1);
 }
 rmSync(input, { recursive: true, force: true });
-const findings = report.split('\n').slice(1).filter((line) => /"(LOW|MEDIUM|HIGH|CRITICAL)"/.test(line));
-console.log(`electronegativity (Electron ${electron}, reviewed: ${REVIEWED.join(', ')}): ${findings.length} findings above informational`);
+const above = report.split('\n').slice(1).filter((line) => /"(LOW|MEDIUM|HIGH|CRITICAL)"/.test(line));
+const canary = above.filter((line) => line.includes(CANARY));
+const findings = above.filter((line) => !line.includes(CANARY));
+console.log(`electronegativity (Electron ${electron}, reviewed: ${REVIEWED.join(', ')}): ${findings.length} findings above informational; canary seen: ${canary.length > 0}`);
 for (const f of findings) console.log(`  ${f.slice(0, 300)}`);
+if (run.status !== 0 || canary.length === 0) {
+  process.stderr.write(`electronegativity did not scan (exit ${run.status}, canary findings ${canary.length}):\n${run.stderr}\n`);
+  process.exit(1);
+}
 process.exit(findings.length === 0 ? 0 : 1);

@@ -21,8 +21,10 @@ function electronBinary() {
 
 const binary = electronBinary();
 const shell = join(root, 'dist-electron', 'electron', 'main.js');
+// Electron is given the project folder, so app.getAppPath() is the root (package.json's main
+// names the shell), as in the packaged app.
 const [command, commandArgs] =
-  binary && existsSync(shell) ? [binary, [shell, ...args]] : [process.execPath, [join(root, 'bin', 'memvault.js'), 'start', ...args]];
+  binary && existsSync(shell) ? [binary, [root, ...args]] : [process.execPath, [join(root, 'bin', 'memvault.js'), 'start', ...args]];
 if (command === process.execPath && binary === null) process.stderr.write('memvault: no Electron binary here; opening the app in your browser instead.\n');
 const child = spawn(command, commandArgs, { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

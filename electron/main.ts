@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, ipcMain, powerMonitor, protocol, session } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, powerMonitor, protocol, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IPC_CHANNEL } from '../src/contract/ipc-client.js';
@@ -30,7 +30,12 @@ const kdf: KdfPreset = process.env.MEMVAULT_INSECURE_TEST_KDF === '1' ? 'insecur
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 if (!app.requestSingleInstanceLock()) app.quit();
-else void start();
+else
+  start().catch((err: unknown) => {
+    // No window would ever open: say why, and end instead of running on invisibly.
+    dialog.showErrorBox('Memvault could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -43,24 +48,30 @@ async function start(): Promise<void> {
   };
   let service: VaultService | null = existsSync(vaultPath) ? watch(await VaultService.open(vaultPath, { kdf, sessionIdleMs: SESSION_IDLE_MS })) : null;
   let api: RunningServer | null = null;
+  let creating: Promise<{ service: VaultService; recoveryKey: string }> | null = null;
+  const guard = new ClipboardGuard(clipboard);
   const core: AppHostCore = {
     service: () => service,
-    async createVault(owner, password) {
-      if (service) throw new VaultError('conflict', 'a vault exists already: unlock it');
-      const created = await VaultService.create(vaultPath, { kdf, sessionIdleMs: SESSION_IDLE_MS, ownerName: owner, password });
-      service = watch(created.service);
-      return created;
+    // One first run at a time, as in the browser host: a second click is told the vault exists.
+    createVault(owner, password) {
+      if (service || creating) throw new VaultError('conflict', 'a vault exists already (or is being created): unlock it');
+      creating = VaultService.create(vaultPath, { kdf, sessionIdleMs: SESSION_IDLE_MS, ownerName: owner, password }).then((created) => {
+        service = watch(created.service);
+        return created;
+      });
+      return creating.finally(() => (creating = null));
     },
+    onLock: () => void guard.takeBack(),
     agentApiUrl: () => api?.url ?? null,
     latestProgress: () => progress,
     clock: Date.now,
     vaultPath: resolve(vaultPath),
-    binPath: resolve(app.getAppPath(), 'bin/memvault.js'),
+    // Inside a packaged app the CLI sits in the ASAR archive, which no Node outside can run.
+    binPath: app.isPackaged ? null : resolve(app.getAppPath(), 'bin/memvault.js'),
   };
   const appService = new AppService(core);
   // One window, one app session: who is unlocked in it.
   const windowSession = new AppSessions(Date.now).open().session;
-  const guard = new ClipboardGuard(clipboard);
   const lockNow = () => {
     appService.lock(windowSession);
     void guard.takeBack();

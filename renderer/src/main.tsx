@@ -1,5 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import type { VaultClient } from '../../src/contract/client.js';
+import { createIpcClient, type IpcMethod } from '../../src/contract/ipc-client.js';
 import { App } from './app/App.js';
 import { applyTheme, storedTheme } from './app/theme.js';
 import { HttpVaultClient } from './transport/http-client.js';
@@ -7,8 +8,8 @@ import './styles/app.css';
 
 declare global {
   interface Window {
-    /** Set by the Electron shell's preload: the same client over IPC. */
-    memvault?: VaultClient;
+    /** Set by the Electron shell's preload: one function that carries a call over IPC and returns its plain reply. */
+    memvaultIpc?: { invoke(method: IpcMethod, ...args: unknown[]): Promise<unknown> };
   }
 }
 
@@ -16,7 +17,8 @@ applyTheme(storedTheme());
 
 /** The desktop shell hands over its IPC client; in a browser the page signs in with its login link. */
 async function connect(): Promise<{ client: VaultClient; signedIn: boolean; loginError?: unknown }> {
-  if (window.memvault) return { client: window.memvault, signedIn: true };
+  const ipc = window.memvaultIpc;
+  if (ipc) return { client: createIpcClient((method, ...args) => ipc.invoke(method, ...args)), signedIn: true };
   const http = new HttpVaultClient();
   const code = /^#login=([A-Za-z0-9_-]{1,128})$/.exec(window.location.hash)?.[1] ?? null;
   // The code leaves the address bar and history before anything else happens.

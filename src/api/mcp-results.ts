@@ -62,9 +62,17 @@ export function recallResult(hits: SearchHit[]) {
   };
 }
 
+/**
+ * Stored text on one line, control and bidi characters as visible escapes: another agent's
+ * memory must not be able to fake further result lines (or reorder them) in what a model reads.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => (c === '\n' || c === '\t' || c === '\r' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /** The short text a model reads: one line per memory, id first. */
 export function memoryLine(m: CompactMemory): string {
-  return `[${m.id}] ${m.content}${m.tags ? ` #${m.tags.join(' #')}` : ''} (${m.kind}, ${m.space}, v${m.version})`;
+  return `[${m.id}] ${oneLine(m.content)}${m.tags ? ` #${m.tags.map(oneLine).join(' #')}` : ''} (${m.kind}, ${oneLine(m.space)}, v${m.version})`;
 }
 
 export const rememberText = (m: CompactMemory) => `Stored ${m.id} in ${m.space}.`;

@@ -2,8 +2,11 @@ import { CommanderError } from 'commander';
 import { ERROR_CODES } from '../contract/errors.js';
 import { toErrorBody } from '../vault/index.js';
 import { buildProgram } from './program.js';
+import { PromptCancelled } from './secrets.js';
 
 const USAGE_EXIT = 2;
+/** What a shell expects of a command ended by Ctrl+C. */
+const CANCELLED_EXIT = 130;
 
 /** Runs the CLI and turns every outcome into an exit code from the one error table. */
 export async function main(argv: string[]): Promise<number> {
@@ -12,6 +15,10 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    if (err instanceof PromptCancelled) {
+      process.stderr.write('memvault: cancelled\n');
+      return CANCELLED_EXIT;
+    }
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return USAGE_EXIT;

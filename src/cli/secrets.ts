@@ -3,6 +3,19 @@ import { Writable } from 'node:stream';
 import { passwordSchema } from '../contract/vault.js';
 import { VaultError } from '../vault/index.js';
 
+/** Ctrl+C at a prompt: the command unwinds (locking and closing what it opened), then exits 130. */
+export class PromptCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'PromptCancelled';
+  }
+}
+
+/** bin/memvault.js turns echo off at start for commands that may prompt; a secret found elsewhere gives the terminal back. */
+function terminalBack(): void {
+  if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
+}
+
 /** Tries at a new password before the command gives up: a slip (too short, the two differ) is asked again. */
 const NEW_PASSWORD_TRIES = 3;
 
@@ -36,7 +49,10 @@ export class SecretSource {
       return line;
     }
     const fromEnv = process.env[envName];
-    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+    if (fromEnv !== undefined && fromEnv !== '') {
+      terminalBack();
+      return fromEnv;
+    }
     if (!process.stdin.isTTY) throw new VaultError('invalid_input', `no terminal to ask for a password: use --password-stdin or ${envName}`);
     return hiddenPrompt(prompt);
   }
@@ -73,13 +89,13 @@ function hiddenPrompt(question: string): Promise<string> {
     },
   });
   const rl = createInterface({ input: process.stdin, output, terminal: true });
-  // Ctrl+C at the prompt ends the command the way a shell expects (130), with a line, not a silent 13.
-  rl.on('SIGINT', () => {
-    rl.close();
-    process.stderr.write('\nmemvault: cancelled\n');
-    process.exit(130);
-  });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    // Ctrl+C at the prompt ends the command the way a shell expects (130), with a line, not a silent 13.
+    rl.on('SIGINT', () => {
+      rl.close();
+      process.stderr.write('\n');
+      reject(new PromptCancelled());
+    });
     rl.question(question, (answer) => {
       rl.close();
       process.stderr.write('\n');

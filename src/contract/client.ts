@@ -24,7 +24,8 @@ export const appStateSchema = z.object({
   agentApiUrl: z.string().nullable(),
   /** For the ready-to-paste stdio configuration: the vault file and memvault's bin on this machine. */
   vaultPath: z.string(),
-  binPath: z.string(),
+  /** Null where no CLI can run for a stdio agent (the packaged desktop app): that configuration is not offered. */
+  binPath: z.string().nullable(),
 });
 export type AppState = z.infer<typeof appStateSchema>;
 

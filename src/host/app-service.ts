@@ -23,7 +23,10 @@ export interface AppHostCore {
   latestProgress(): ProgressEvent | null;
   clock(): number;
   vaultPath: string;
-  binPath: string;
+  /** memvault's CLI for stdio agent configurations, or null where none can run (inside a packaged app). */
+  binPath: string | null;
+  /** Called on every lock (the Lock button, idle, system): the desktop shell takes back its clipboard. */
+  onLock?: () => void;
 }
 
 const OP_NAMES: ReadonlySet<string> = new Set(APP_OPERATIONS);
@@ -95,7 +98,11 @@ export class AppService {
   lock(session: AppSession): void {
     const vault = session.vault;
     session.vault = null;
-    if (vault) this.host.service()?.lock(vault);
+    try {
+      if (vault) this.host.service()?.lock(vault);
+    } finally {
+      if (vault) this.host.onLock?.();
+    }
   }
 
   setIdleLock(session: AppSession, raw: unknown): void {

@@ -423,14 +423,21 @@ export class MemoryOps {
   resolveMemoryId(session: Session, raw: unknown): string {
     return this.ctx.observe(session, 'resolveMemoryId', () => {
       const prefix = parse(memoryIdPrefixSchema, raw);
-      const rows = this.ctx.db.prepare('SELECT id, space_id FROM memories WHERE substr(id, 1, length(@p)) = @p ORDER BY id LIMIT 64').all({ p: prefix }) as { id: string; space_id: string }[];
-      const visible = rows.filter((r) => session.keys.has(r.space_id)).map((r) => r.id);
+      // Only memories the caller could read are candidates, chosen in SQL before any limit:
+      // ids in other spaces, and tombstones for roles that may not see them, stay invisible.
+      const visible = (
+        this.ctx.db
+          .prepare(
+            `SELECT m.id FROM memories m JOIN memory_versions v ON v.memory_id = m.id AND v.version = m.version
+             WHERE m.id >= @p AND m.id < @p || char(127) AND m.space_id IN (SELECT value FROM json_each(@spaces)) AND (@deleted OR v.state != 'deleted')
+             ORDER BY m.id LIMIT 6`,
+          )
+          .all({ p: prefix, spaces: JSON.stringify(session.keys.spaceIds()), deleted: actorMay(session.actor, 'memory.deleted') ? 1 : 0 }) as { id: unknown }[]
+      ).map((r) => String(r.id));
       if (visible.includes(prefix)) return prefix;
       if (visible.length === 0) throw notFound('memory');
       if (visible.length > 1)
-        throw new VaultError('conflict', `the prefix ${prefix} matches ${visible.length} memories: type more of the id (${visible.slice(0, 5).join(', ')}${visible.length > 5 ? ', …' : ''})`, {
-          details: { matches: visible.length },
-        });
+        throw new VaultError('conflict', `the prefix ${prefix} matches ${visible.length > 5 ? 'more than 5' : visible.length} memories: type more of the id (${visible.slice(0, 5).join(', ')}${visible.length > 5 ? ', …' : ''})`);
       return visible[0]!;
     });
   }

@@ -52,6 +52,10 @@ test('the screens work through the desktop shell’s IPC transport too', async (
     await screens(page, '70-ipc-transport-audit');
     await page.getByRole('button', { name: 'Lock' }).click();
     await expect(page.getByRole('heading', { name: 'Unlock Memvault' })).toBeVisible();
+    // A typed error crosses the bridge with its code: the page shows the core's message.
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByRole('alert')).toHaveText('wrong profile name or password');
     // Every call went over the IPC bridge; the browser host's own vault was never created.
     expect(calls).toEqual(expect.arrayContaining(['state', 'createVault', 'call', 'lock']));
     expect(await (await fetch(`${host.url}/v1/health`)).json()).toMatchObject({ status: 'ok' });

@@ -15,6 +15,7 @@ const APP_FRAME: IpcCaller = { senderFrame: { url: 'app://memvault/#/memories' }
 /** The shell's IPC handler on a real app service and vault, called directly (no Electron binary here). */
 function shell() {
   const dir = mkdtempSync(join(tmpdir(), 'memvault-ipc-'));
+  const locks: number[] = [];
   let service: VaultService | null = null;
   const app = new AppService({
     service: () => service,
@@ -28,11 +29,12 @@ function shell() {
     clock: Date.now,
     vaultPath: join(dir, 'vault.db'),
     binPath: '/bin/memvault.js',
+    onLock: () => void locks.push(Date.now()),
   });
   const session = new AppSessions(Date.now).open().session;
   const copied: string[] = [];
   const handle = ipcHandler(app, () => session, Date.now, (text) => copied.push(text));
-  return { handle, dir, copied, close: () => (service?.close(), rmSync(dir, { recursive: true, force: true })) };
+  return { handle, dir, copied, locks, close: () => (service?.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
 describe('the desktop shell’s IPC', () => {
@@ -67,6 +69,8 @@ describe('the desktop shell’s IPC', () => {
     const client = createIpcClient((method, ...args) => s!.handle(APP_FRAME, method, ...args));
     await client.createVault('olivia', 'owner-password-1');
     await client.lock();
+    // Every lock tells the shell, which takes its clipboard back.
+    expect(s.locks).toHaveLength(1);
     const err = await client.call('listMemories', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientError);
     expect((err as ClientError).code).toBe('locked');

@@ -72,4 +72,5 @@ export async function addMemory(page: Page, content: string, tags = ''): Promise
   if (tags) await page.getByLabel('Tags', { exact: true }).fill(tags);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Memory stored.' })).toBeVisible();
+  await expect(page.getByLabel('Content')).toHaveCount(0);
 }

@@ -26,4 +26,14 @@ describe('memory ids by prefix', () => {
     const outsider = await v.service.unlock('outsider', 'outsider-password');
     await expectCode(() => v.service.resolveMemoryId(outsider, unique.slice(0, 8)), 'not_found');
   });
+
+  it('a forgotten memory is no candidate for a role that may not see it, and stays one for those who may', async () => {
+    v = await createTestVault();
+    const gone = await v.service.addMemory(v.owner, { content: 'A memory about to be forgotten' });
+    v.service.deleteMemory(v.owner, gone.id);
+    await v.service.addProfile(v.owner, { name: 'eddie', role: 'editor', password: 'editor-password', spaces: ['default'] });
+    const editor = await v.service.unlock('eddie', 'editor-password');
+    await expectCode(() => v.service.resolveMemoryId(editor, gone.id.slice(0, 8)), 'not_found');
+    expect(v.service.resolveMemoryId(v.owner, gone.id.slice(0, 8))).toBe(gone.id);
+  });
 });

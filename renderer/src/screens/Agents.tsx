@@ -25,7 +25,10 @@ function IssuedToken({ issued, onClose }: { issued: IssuedAgent; onClose: () => 
   const client = useClient();
   const [copied, setCopied] = useState(false);
   const mcpUrl = `${state.agentApiUrl ?? 'http://127.0.0.1:7437'}/mcp`;
-  const input = { mcpUrl, token: issued.token, binPath: state.binPath, tokenFile: '/ABSOLUTE/PATH/TO/memvault-token', vaultPath: state.vaultPath };
+  const binPath = state.binPath;
+  const input = { mcpUrl, token: issued.token, binPath: binPath ?? '', tokenFile: '/ABSOLUTE/PATH/TO/memvault-token', vaultPath: state.vaultPath };
+  // The stdio configuration needs a CLI this machine can run; the packaged desktop app has none to offer.
+  const clients = AGENT_CONFIG_CLIENTS.filter((c) => c !== 'claude-desktop' || binPath !== null);
   return (
     <section className="card stack" aria-labelledby="token-title">
       <h3 id="token-title">Token for {issued.agent.name}</h3>
@@ -38,7 +41,7 @@ function IssuedToken({ issued, onClose }: { issued: IssuedAgent; onClose: () => 
       </button>
       <h4>Ready-to-paste configurations</h4>
       <p className="hint">For Claude Desktop, save the token in a file only you can read (chmod 600) and put its path in place of the placeholder.</p>
-      {AGENT_CONFIG_CLIENTS.map((c) => (
+      {clients.map((c) => (
         <div key={c}>
           <h5 style={{ margin: '0.4rem 0' }}>{AGENT_CONFIG_LABELS[c]}</h5>
           <pre className="config" aria-label={`${AGENT_CONFIG_LABELS[c]} configuration`}>

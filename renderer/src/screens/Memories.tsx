@@ -38,15 +38,22 @@ export function MemoriesScreen() {
   const latest = useRef(0);
   const [selected, setSelected] = useState<Memory | null>(null);
 
-  const select = useCallback(
+  /** Puts the chosen memory in the URL (a reload or a link shows the same one). */
+  const show = useCallback(
     (id: string | null) => {
       const next = new URLSearchParams(params);
       if (id) next.set('m', id);
       else next.delete('m');
       setParams(next);
-      setEditing(null);
     },
     [params, setParams],
+  );
+  const select = useCallback(
+    (id: string | null) => {
+      show(id);
+      setEditing(null);
+    },
+    [show],
   );
 
   useEffect(() => {
@@ -103,12 +110,13 @@ export function MemoriesScreen() {
   };
   const changed = useCallback(
     async (id: string | null, message: string) => {
-      setNotice(message);
       setEditing(null);
       await load(null);
-      select(id);
+      show(id);
+      // Last: the notice says the change is done and on screen, so nothing after it closes a new editor.
+      setNotice(message);
     },
-    [load, select],
+    [load, show],
   );
 
   // The chosen memory from the list, or read by its id (a link from the audit log to one not on this page).
@@ -132,7 +140,7 @@ export function MemoriesScreen() {
         <h2 style={{ margin: 0 }}>Memories</h2>
         <span className="spacer" />
         {may('memory.write') && (
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
+          <button type="button" className="primary" onClick={() => (setNotice(null), setEditing('new'))}>
             New memory
           </button>
         )}

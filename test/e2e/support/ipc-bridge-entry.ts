@@ -1,6 +1,5 @@
-// What the shell's preload exposes, built for a plain page: the same typed IPC client, with
-// the page's `invoke` bound to a Playwright binding instead of ipcRenderer.
-import { createIpcClient, type IpcMethod } from '../../../src/contract/ipc-client.js';
-
-declare const __memvaultInvoke: (method: IpcMethod, ...args: unknown[]) => Promise<unknown>;
-Object.defineProperty(window, 'memvault', { value: Object.freeze(createIpcClient((method, ...args) => __memvaultInvoke(method, ...args))), writable: false });
+// What the shell's preload exposes, for a plain page: one frozen invoke function, here bound to
+// a Playwright binding instead of ipcRenderer. The page builds the typed client itself, as it does
+// in Electron.
+declare const __memvaultInvoke: (method: string, ...args: unknown[]) => Promise<unknown>;
+Object.defineProperty(window, 'memvaultIpc', { value: Object.freeze({ invoke: (method: string, ...args: unknown[]) => __memvaultInvoke(method, ...args) }), writable: false });
