@@ -4,8 +4,8 @@
 // declaring it, and the project's own commander 14 breaks it.
 //
 // Two checks (named here as it reports them; -x takes them lowercase without underscores) are reviewed exceptions, not findings to fix (see electron/README.md):
-// - PRELOAD_JS_CHECK flags every preload script; ours exposes one frozen object, the typed
-//   client over IPC, through contextBridge, and nothing of Electron or Node.
+// - PRELOAD_JS_CHECK flags every preload script; ours exposes one frozen object with one invoke
+//   function over one IPC channel, through contextBridge, and nothing of Electron or Node.
 // - CSP_GLOBAL_CHECK flags `script-src 'self'` (a bypass where the origin serves JSONP or user
 //   files); app://memvault serves only the bundle's files, read once at start.
 import { spawnSync } from 'node:child_process';

@@ -311,36 +311,30 @@ export class MemoryOps {
   }
 
   private tombstone(session: Session, memoryId: string): void {
-    const cur = this.currentRow(session, memoryId);
-    if (cur.state === 'deleted') throw notFound('memory');
-    const old = this.ctx.openOrFail(session, cur.space_id, cur);
-    this.writeNewVersion(session, cur, {
-      kind: cur.kind,
-      state: 'deleted',
-      importance: cur.importance,
-      validFrom: cur.valid_from,
-      validUntil: cur.valid_until,
-      change: 'delete',
-      model: null,
-      fields: { ...old, embedding: null },
-    });
+    this.changeState(session, memoryId, 'deleted');
   }
 
   /** False when the memory was archived already (no new version). */
   private archive(session: Session, memoryId: string): boolean {
+    return this.changeState(session, memoryId, 'archived');
+  }
+
+  /** A new version that only changes the state; a tombstone drops the vector. False when the state is already that. */
+  private changeState(session: Session, memoryId: string, state: 'archived' | 'deleted'): boolean {
     const cur = this.currentRow(session, memoryId);
     if (cur.state === 'deleted') throw notFound('memory');
-    if (cur.state === 'archived') return false;
+    if (cur.state === state) return false;
     const old = this.ctx.openOrFail(session, cur.space_id, cur);
+    const deleting = state === 'deleted';
     this.writeNewVersion(session, cur, {
       kind: cur.kind,
-      state: 'archived',
+      state,
       importance: cur.importance,
       validFrom: cur.valid_from,
       validUntil: cur.valid_until,
-      change: 'archive',
-      model: cur.embed_model,
-      fields: old,
+      change: deleting ? 'delete' : 'archive',
+      model: deleting ? null : cur.embed_model,
+      fields: deleting ? { ...old, embedding: null } : old,
     });
     return true;
   }

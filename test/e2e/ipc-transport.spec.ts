@@ -1,33 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { AppService } from '../../src/host/app-service.js';
 import { AppSessions } from '../../src/host/app-sessions.js';
-import { VaultService } from '../../src/vault/index.js';
 import { ipcHandler } from '../../electron/ipc/handlers.js';
 import { test, expect, addMemory, screens } from '../support/app-fixtures.js';
+import { shellApp } from '../support/shell-app.js';
 
 /** The preload's object for a plain page, bundled as the shell bundles its preload. */
 const BRIDGE = buildSync({ entryPoints: [resolve(import.meta.dirname, 'support/ipc-bridge-entry.ts')], bundle: true, format: 'iife', write: false, platform: 'browser' }).outputFiles[0]!.text;
 
 test('the screens work through the desktop shell’s IPC transport too', async ({ page, host }) => {
   // The shell's handler on its own vault, in this process; the browser host only serves the page's files.
-  const dir = mkdtempSync(join(tmpdir(), 'memvault-ipc-e2e-'));
-  let service: VaultService | null = null;
-  const app = new AppService({
-    service: () => service,
-    async createVault(owner, password) {
-      const created = await VaultService.create(join(dir, 'vault.db'), { ownerName: owner, password, kdf: 'insecure-test-only', stateDir: join(dir, 'state') });
-      service = created.service;
-      return created;
-    },
-    agentApiUrl: () => null,
-    latestProgress: () => null,
-    clock: Date.now,
-    vaultPath: join(dir, 'vault.db'),
-    binPath: '/bin/memvault.js',
-  });
+  const shell = shellApp();
+  const app = shell.app;
   const windowSession = new AppSessions(Date.now).open().session;
   const handle = ipcHandler(app, () => windowSession, Date.now, () => {});
   const calls: string[] = [];
@@ -60,7 +44,6 @@ test('the screens work through the desktop shell’s IPC transport too', async (
     expect(calls).toEqual(expect.arrayContaining(['state', 'createVault', 'call', 'lock']));
     expect(await (await fetch(`${host.url}/v1/health`)).json()).toMatchObject({ status: 'ok' });
   } finally {
-    (service as VaultService | null)?.close();
-    rmSync(dir, { recursive: true, force: true });
+    shell.close();
   }
 });

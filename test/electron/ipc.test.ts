@@ -1,40 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIpcClient } from '../../src/contract/ipc-client.js';
 import { ClientError } from '../../src/contract/client.js';
-import { AppService } from '../../src/host/app-service.js';
 import { AppSessions } from '../../src/host/app-sessions.js';
-import { VaultService } from '../../src/vault/index.js';
 import { ipcHandler, type IpcCaller } from '../../electron/ipc/handlers.js';
 import { ClipboardGuard, CLIPBOARD_CLEAR_MS } from '../../electron/clipboard-guard.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { shellApp } from '../support/shell-app.js';
 
 const APP_FRAME: IpcCaller = { senderFrame: { url: 'app://memvault/#/memories' } };
 
 /** The shell's IPC handler on a real app service and vault, called directly (no Electron binary here). */
 function shell() {
-  const dir = mkdtempSync(join(tmpdir(), 'memvault-ipc-'));
-  const locks: number[] = [];
-  let service: VaultService | null = null;
-  const app = new AppService({
-    service: () => service,
-    async createVault(owner, password) {
-      const created = await VaultService.create(join(dir, 'vault.db'), { ownerName: owner, password, kdf: 'insecure-test-only', stateDir: join(dir, 'state') });
-      service = created.service;
-      return created;
-    },
-    agentApiUrl: () => null,
-    latestProgress: () => null,
-    clock: Date.now,
-    vaultPath: join(dir, 'vault.db'),
-    binPath: '/bin/memvault.js',
-    onLock: () => void locks.push(Date.now()),
-  });
+  const { app, locks, close } = shellApp();
   const session = new AppSessions(Date.now).open().session;
   const copied: string[] = [];
   const handle = ipcHandler(app, () => session, Date.now, (text) => copied.push(text));
-  return { handle, dir, copied, locks, close: () => (service?.close(), rmSync(dir, { recursive: true, force: true })) };
+  return { handle, copied, locks, close };
 }
 
 describe('the desktop shell’s IPC', () => {
