@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { MEMVAULT_VERSION } from '../contract/version.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { contentSchema, contextSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
+import { DEFAULT_SPACE_RULE, contentSchema, contextSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
 import type { Session, VaultService } from '../vault/index.js';
 import type { AgentGrant } from '../contract/agent.js';
 import { toProblem } from './problem.js';
@@ -45,7 +45,7 @@ export function createMcpServer(service: VaultService, session: () => Session, g
             ),
           kind: kindSchema.optional().describe('fact, preference, episode, note (default) or another lowercase slug'),
           tags: tagsSchema.optional().describe('Short labels for filtering, e.g. ["project-x", "tooling"]'),
-          space: spaceNameSchema.optional().describe('Space to store it in (default: your first space; see list_spaces)'),
+          space: spaceNameSchema.optional().describe(`Space to store it in; ${DEFAULT_SPACE_RULE}`),
           importance: z.number().min(0).max(1).optional().describe('0 to 1, default 0.5'),
         },
         outputSchema: OUTPUT.remember,
@@ -70,7 +70,7 @@ export function createMcpServer(service: VaultService, session: () => Session, g
                 context: contextSchema.optional(),
                 kind: kindSchema.optional(),
                 tags: tagsSchema.optional(),
-                space: spaceNameSchema.optional(),
+                space: spaceNameSchema.optional().describe(`Space to store it in; ${DEFAULT_SPACE_RULE}`),
                 importance: z.number().min(0).max(1).optional(),
               }),
             )

@@ -85,8 +85,11 @@ export const vectorSchema = z.array(z.number()).min(1).max(LIMITS.vectorDims);
 
 const timeSchema = z.iso.datetime({ offset: true });
 
+/** Where a memory goes when no space is named: said the same way in the API document, the MCP tools and the README. */
+export const DEFAULT_SPACE_RULE = 'default: the space named "default" if you hold it, else the first of your spaces by name (the order /v1/me and list_spaces show)';
+
 export const addMemorySchema = z.strictObject({
-  space: spaceNameSchema.optional(),
+  space: spaceNameSchema.optional().describe(`Space to store it in; ${DEFAULT_SPACE_RULE}`),
   kind: kindSchema.default('note'),
   content: contentSchema,
   context: contextSchema.default(''),

@@ -541,11 +541,12 @@ export class VaultContext {
 
   spaceIdFor(session: Session, name: string | undefined): string {
     if (name !== undefined) return this.grantedSpaceId(session, name);
+    // The vault's default space if held, else the first by name: the order /v1/me, list_spaces and `space list` show.
     const fallback = String(this.metaValue('default_space'));
     if (session.keys.has(fallback)) return fallback;
-    const first = session.keys.spaceIds()[0];
-    if (!first) throw forbidden('this profile holds no space to write to');
-    return first;
+    const first = this.grantedSpaceNames(session)[0];
+    if (first === undefined) throw forbidden('this profile holds no space to write to');
+    return this.grantedSpaceId(session, first);
   }
 
   grantedSpaceNames(session: Session): string[] {

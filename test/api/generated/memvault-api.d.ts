@@ -201,6 +201,7 @@ export interface components {
             keywordRank: number | null;
         };
         NewMemoryInput: {
+            /** @description Space to store it in; default: the space named "default" if you hold it, else the first of your spaces by name (the order /v1/me and list_spaces show) */
             space?: string;
             /** @default note */
             kind?: string;
@@ -343,6 +344,7 @@ export interface components {
             keywordRank: number | null;
         };
         NewMemory: {
+            /** @description Space to store it in; default: the space named "default" if you hold it, else the first of your spaces by name (the order /v1/me and list_spaces show) */
             space?: string;
             /** @default note */
             kind: string;
