@@ -20,6 +20,8 @@ export const appStateSchema = z.object({
   session: sessionInfoSchema.nullable(),
   /** The app locks itself after this long without use. */
   idleLockMs: z.number().int(),
+  /** How long this session's last unlock took on the host (the password's Argon2 cost), or null. */
+  lastUnlockMs: z.number().nullable(),
   /** Where agents reach this host (REST /v1, MCP /mcp), or null when the agent API is off. */
   agentApiUrl: z.string().nullable(),
   /** For the ready-to-paste stdio configuration: the vault file and memvault's bin on this machine. */

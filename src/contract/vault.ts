@@ -53,7 +53,14 @@ export const spaceInfoSchema = z.object({
 export type SpaceInfo = z.infer<typeof spaceInfoSchema>;
 
 /** Who is unlocked, and what the role may do (read off the policy table), so an app offers only that. */
-export const sessionInfoSchema = z.object({ profile: z.string(), role: roleSchema, spaces: z.array(z.string()), permissions: z.array(z.enum(PERMISSIONS)) });
+export const sessionInfoSchema = z.object({
+  profile: z.string(),
+  role: roleSchema,
+  spaces: z.array(z.string()),
+  permissions: z.array(z.enum(PERMISSIONS)),
+  /** The Argon2id cost of this profile's password (set when the password was set). */
+  kdf: z.object({ memoryKiB: z.number().int(), iterations: z.number().int(), parallelism: z.number().int() }),
+});
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 const count = z.number().int();

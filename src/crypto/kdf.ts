@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { z } from 'zod';
 import { randomBytes } from './random.js';
 
 export interface KdfParams {
@@ -7,6 +8,29 @@ export interface KdfParams {
   iterations: number;
   parallelism: number;
   salt: string; // base64
+}
+
+/**
+ * Parameters read back from the vault file are parsed, within bounds: a tampered file may not
+ * ask for gigabytes of memory or hours of work (lowering them gains nothing: the wrapped key
+ * would not open). The test preset's cost is the lowest accepted.
+ */
+const storedKdfSchema = z.strictObject({
+  algorithm: z.literal('argon2id'),
+  memoryKiB: z.number().int().min(8 * 1024).max(4 * 1024 * 1024),
+  iterations: z.number().int().min(1).max(64),
+  parallelism: z.number().int().min(1).max(64),
+  salt: z.string().regex(/^[A-Za-z0-9+/]{22,}={0,2}$/),
+});
+
+/** The stored parameters, or null when they are not a KDF configuration this version accepts. */
+export function readKdfParams(text: string): KdfParams | null {
+  try {
+    const parsed = storedKdfSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The floor from the architecture: never below m=64 MiB, t=3, p=4 outside tests. */

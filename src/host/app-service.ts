@@ -49,6 +49,7 @@ export class AppService {
       profiles: service ? service.profileNames() : [],
       session: info,
       idleLockMs: session.idleLockMs,
+      lastUnlockMs: session.lastUnlockMs,
       agentApiUrl: this.host.agentApiUrl(),
       vaultPath: this.host.vaultPath,
       binPath: this.host.binPath,
@@ -76,7 +77,9 @@ export class AppService {
     const { profile, password } = parseInput(unlockRequestSchema, raw);
     const service = this.vault();
     this.lock(session);
+    const started = performance.now();
     const vault = await service.unlock(profile, password);
+    session.lastUnlockMs = Math.round(performance.now() - started);
     // Another unlock of this session may have finished meanwhile: it is locked, not left behind.
     this.lock(session);
     session.vault = vault;

@@ -9,6 +9,8 @@ export interface AppSession {
   lastUsed: number;
   /** This browser session's auto-lock timeout. */
   idleLockMs: number;
+  /** How long its last unlock took (the Argon2 derivation dominates), for Settings. */
+  lastUnlockMs: number | null;
 }
 
 export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
@@ -29,7 +31,7 @@ export class AppSessions {
   open(): { cookie: string; session: AppSession } {
     this.forgetStale();
     const cookie = randomBytes(32).toString('base64url');
-    const session: AppSession = { csrf: randomBytes(32).toString('base64url'), vault: null, lastUsed: this.clock(), idleLockMs: DEFAULT_IDLE_LOCK_MS };
+    const session: AppSession = { csrf: randomBytes(32).toString('base64url'), vault: null, lastUsed: this.clock(), idleLockMs: DEFAULT_IDLE_LOCK_MS, lastUnlockMs: null };
     this.byCookieHash.set(digest(cookie), session);
     return { cookie, session };
   }

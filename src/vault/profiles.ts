@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../contract/roles.js';
 import { addProfileSchema, passwordSchema, profileNameSchema, roleSchema, type ProfileInfo, type SessionInfo } from '../contract/vault.js';
-import { deriveKey, newKdfParams, KDF_FLOOR, type KdfParams } from '../crypto/kdf.js';
+import { deriveKey, newKdfParams, readKdfParams, KDF_FLOOR, type KdfParams } from '../crypto/kdf.js';
 import { keyFromRecoveryKey, newBoxKeyPair, parseRecoveryKey, profileSigningKeyPair, unwrapSecret, wrapSecret, type BoxKeyPair } from '../crypto/keys.js';
 import { DecryptionError } from '../crypto/aead.js';
 import { zeroize } from '../crypto/zeroize.js';
@@ -31,7 +31,7 @@ export class ProfileOps {
     const name = typeof profileName === 'string' ? profileName : '';
     const row = profileNameSchema.safeParse(name).success ? this.ctx.profileByName(name) : undefined;
     this.refuseIfThrottled(row, 'unlock');
-    const params: KdfParams = row ? (JSON.parse(row.kdf) as KdfParams) : { algorithm: 'argon2id', ...KDF_FLOOR, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' };
+    const params: KdfParams = row ? storedKdf(row.kdf) : { algorithm: 'argon2id', ...KDF_FLOOR, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' };
     // A missing profile costs the same KDF run as a wrong password, so timing does not tell them apart.
     const kek = await deriveKey(typeof password === 'string' ? password : '', params);
     let secretKey: Uint8Array | undefined;
@@ -99,7 +99,8 @@ export class ProfileOps {
   whoami(session: Session): SessionInfo {
     this.ctx.assertUnlocked(session);
     const { actor } = profileOf(session);
-    return { profile: actor.name, role: actor.role, spaces: this.ctx.grantedSpaceNames(session), permissions: [...ROLE_PERMISSIONS[actor.role]] };
+    const { memoryKiB, iterations, parallelism } = storedKdf(this.ctx.profileById(actor.id)!.kdf);
+    return { profile: actor.name, role: actor.role, spaces: this.ctx.grantedSpaceNames(session), permissions: [...ROLE_PERMISSIONS[actor.role]], kdf: { memoryKiB, iterations, parallelism } };
   }
 
   /**
@@ -258,7 +259,7 @@ export class ProfileOps {
     this.ctx.authorize(session, 'changePassword', [session.actor.id]);
     const newPassword = parse(passwordSchema, next);
     const row = this.ctx.profileById(session.actor.id)!;
-    const oldKek = await deriveKey(typeof current === 'string' ? current : '', JSON.parse(row.kdf) as KdfParams);
+    const oldKek = await deriveKey(typeof current === 'string' ? current : '', storedKdf(row.kdf));
     let ok = false;
     try {
       zeroize(unwrapSecret(oldKek, row.wrapped_secret, 'profile', this.ctx.vaultId, row.id));
@@ -294,4 +295,11 @@ export class ProfileOps {
     ).map((r) => r.name);
     return { id: p.id, name: p.name, role: p.role, spaces, createdAt: new Date(p.created_at).toISOString() };
   }
+}
+
+/** A profile's KDF parameters from the file, parsed within bounds. */
+function storedKdf(text: string): KdfParams {
+  const params = readKdfParams(text);
+  if (!params) throw new VaultError('integrity', 'a profile’s key-derivation parameters in the vault file are not valid');
+  return params;
 }

@@ -50,6 +50,9 @@ test('unlock: a wrong password gets one clear error, the right one opens the vau
   await screens(page, '05-unlock-wrong-password');
   await unlock(page, OWNER.name, OWNER.password);
   await expect(page.getByRole('heading', { name: 'Memories' })).toBeVisible();
+  // Settings shows the password's Argon2 cost and what the unlock took here (the test preset's cost).
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByText(/^Argon2id with 8 MiB, 1 passes, 1 lanes: your last unlock took \d+ ms on this machine\.$/)).toBeVisible();
 });
 
 test('recover: the recovery key sets a new owner password', async ({ page, host }) => {
