@@ -62,6 +62,7 @@ async function start(): Promise<void> {
       return creating.finally(() => (creating = null));
     },
     onLock: () => void guard.takeBack(),
+    systemLock: systemLockEvents(process.platform),
     agentApiUrl: () => api?.url ?? null,
     latestProgress: () => progress,
     clock: Date.now,

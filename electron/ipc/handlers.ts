@@ -54,6 +54,8 @@ async function dispatch(app: AppService, session: AppSession, method: IpcMethod,
       return app.lock(session);
     case 'setIdleLock':
       return app.setIdleLock(session, args[0]);
+    case 'setAgentApi':
+      return app.setAgentApi(session, args[0]);
     case 'call':
       return app.call(session, typeof args[0] === 'string' ? args[0] : '', args[1] ?? []);
   }

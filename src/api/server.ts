@@ -61,6 +61,8 @@ export interface ServerOptions {
   clock?: () => number;
   /** One line per answered request (time, method, route, status, agent, duration; never a token, query or body). */
   requestLog?: (line: string) => void;
+  /** False while the agent API is turned off (the app's Settings): /v1 and /mcp answer 503. */
+  agentApiOn?: () => boolean;
 }
 
 export interface RunningServer {
@@ -159,6 +161,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // absent: a 404 without asking for a token, so MCP clients do not start client registration
     // and their probes do not count as failed tokens.
     if (route === undefined && !API_PATH.test(req.url ?? '/')) return;
+    if (options.agentApiOn && !options.agentApiOn() && API_PATH.test(req.url ?? '/')) throw new VaultError('unavailable', 'the agent API is turned off in the Memvault app’s Settings');
     authenticate(req);
   });
 

@@ -24,6 +24,10 @@ export const appStateSchema = z.object({
   lastUnlockMs: z.number().nullable(),
   /** Where agents reach this host (REST /v1, MCP /mcp), or null when the agent API is off. */
   agentApiUrl: z.string().nullable(),
+  /** System events that lock the app too (the desktop shell: suspend, screen lock), or null where the host cannot see them (a browser). */
+  systemLock: z.array(z.enum(['suspend', 'lock-screen'])).nullable(),
+  /** Whether agents are served now (Settings turns it off and on for this run of the host). */
+  agentApiOn: z.boolean(),
   /** For the ready-to-paste stdio configuration: the vault file and memvault's bin on this machine. */
   vaultPath: z.string(),
   /** Null where no CLI can run for a stdio agent (the packaged desktop app): that configuration is not offered. */
@@ -34,6 +38,7 @@ export type AppState = z.infer<typeof appStateSchema>;
 export const createVaultRequestSchema = z.strictObject({ owner: profileNameSchema, password: passwordSchema });
 export const unlockRequestSchema = z.strictObject({ profile: profileNameSchema, password: z.string().min(1).max(1024) });
 export const recoverRequestSchema = z.strictObject({ recoveryKey: z.string().min(1).max(256), newPassword: passwordSchema });
+export const agentApiRequestSchema = z.strictObject({ on: z.boolean() });
 export const idleLockRequestSchema = z.strictObject({ idleLockMs: z.number().int().min(60_000).max(15 * 60_000) });
 /** The recovery key, and the owner's session (null if the unlock after creating failed: the page then asks to unlock). */
 export const createdVaultSchema = z.object({ recoveryKey: z.string(), session: sessionInfoSchema.nullable() });
@@ -48,6 +53,8 @@ export interface VaultClient {
   lock(): Promise<void>;
   /** 1 to 15 minutes: the host keeps an unused session's keys in memory no longer than 15. */
   setIdleLock(ms: number): Promise<void>;
+  /** Turns serving agents off or on (roles that may manage agents). */
+  setAgentApi(on: boolean): Promise<void>;
   /** The latest progress of long work in the vault (loading a large space into the index), for a bar while a call is pending. */
   progress(): Promise<ProgressEvent | null>;
   /** Puts a secret (a token, a recovery key) on the clipboard; the desktop shell takes it back after 30 s and at lock. */

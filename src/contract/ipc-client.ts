@@ -7,7 +7,7 @@ import { sessionInfoSchema } from './vault.js';
 /** The one IPC channel of the desktop shell: every call is `(method, ...args)` and answers an `IpcReply`. */
 export const IPC_CHANNEL = 'memvault:call';
 
-export const IPC_METHODS = ['state', 'createVault', 'unlock', 'recover', 'lock', 'setIdleLock', 'progress', 'copy', 'call'] as const;
+export const IPC_METHODS = ['state', 'createVault', 'unlock', 'recover', 'lock', 'setIdleLock', 'setAgentApi', 'progress', 'copy', 'call'] as const;
 export type IpcMethod = (typeof IPC_METHODS)[number];
 
 /** Errors cross IPC as data: Electron would keep only the message of a thrown one. */
@@ -47,6 +47,7 @@ export function createIpcClient(invoke: (method: IpcMethod, ...args: unknown[]) 
     recover: async (recoveryKey, newPassword) => void (await send('recover', { recoveryKey, newPassword })),
     lock: async () => void (await send('lock')),
     setIdleLock: async (ms) => void (await send('setIdleLock', { idleLockMs: ms })),
+    setAgentApi: async (on) => void (await send('setAgentApi', { on })),
     progress: async () => progressSchema.parse(await send('progress')),
     copy: async (text) => void (await send('copy', text)),
     call: async (name, ...args) => OPERATIONS[name].result.parse((await send('call', name, args)) ?? undefined) as OperationResult<typeof name>,

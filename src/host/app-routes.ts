@@ -102,6 +102,10 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHttpHost, origi
     host.app.setIdleLock(changing(req), req.body);
     return null;
   });
+  app.post('/app/agent-api', APP, async (req) => {
+    host.app.setAgentApi(changing(req), req.body);
+    return null;
+  });
   app.post<{ Params: { name: string } }>('/app/op/:name', APP, async (req) => {
     const session = changing(req);
     const { args } = parseInput(opBodySchema, req.body ?? {});

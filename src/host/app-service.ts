@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   APP_OPERATIONS,
+  agentApiRequestSchema,
   createVaultRequestSchema,
   idleLockRequestSchema,
   recoverRequestSchema,
@@ -25,6 +26,10 @@ export interface AppHostCore {
   vaultPath: string;
   /** memvault's CLI for stdio agent configurations, or null where none can run (inside a packaged app). */
   binPath: string | null;
+  /** System events that also lock (the desktop shell), or absent where none can be seen. */
+  systemLock?: readonly ('suspend' | 'lock-screen')[];
+  /** Whether the agent API is served, and the switch for it; absent where the host has none. */
+  agentApi?: { on(): boolean; set(on: boolean): void };
   /** Called on every lock (the Lock button, idle, system): the desktop shell takes back its clipboard. */
   onLock?: () => void;
 }
@@ -51,6 +56,8 @@ export class AppService {
       idleLockMs: session.idleLockMs,
       lastUnlockMs: session.lastUnlockMs,
       agentApiUrl: this.host.agentApiUrl(),
+      agentApiOn: this.host.agentApi?.on() ?? this.host.agentApiUrl() !== null,
+      systemLock: this.host.systemLock ? [...this.host.systemLock] : null,
       vaultPath: this.host.vaultPath,
       binPath: this.host.binPath,
     };
@@ -111,6 +118,15 @@ export class AppService {
   setIdleLock(session: AppSession, raw: unknown): void {
     this.unlocked(session);
     session.idleLockMs = parseInput(idleLockRequestSchema, raw).idleLockMs;
+  }
+
+  /** Serving agents off or on: for roles whose permissions include managing agents (the policy table, via the session). */
+  setAgentApi(session: AppSession, raw: unknown): void {
+    const vault = this.unlocked(session);
+    const { on } = parseInput(agentApiRequestSchema, raw);
+    if (!this.vault().whoami(vault).permissions.includes('agent.manage')) throw new VaultError('forbidden', 'only an owner or admin turns the agent API off or on');
+    if (!this.host.agentApi) throw new VaultError('unavailable', 'this host cannot turn its agent API off');
+    this.host.agentApi.set(on);
   }
 
   /** One declared operation on the session's unlocked vault: arguments checked here against the contract and again inside, the result parsed against it on the way out. */

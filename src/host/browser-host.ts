@@ -60,6 +60,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   let service: VaultService | null = existsSync(options.vaultPath) ? watch(await VaultService.open(options.vaultPath, vaultOptions)) : null;
   let server: RunningServer | null = null;
   let creating: Promise<{ service: VaultService; recoveryKey: string }> | null = null;
+  let agentApiOn = true;
 
   const core: AppHostCore = {
     service: () => service,
@@ -73,6 +74,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return creating.finally(() => (creating = null));
     },
     agentApiUrl: () => server?.url ?? null,
+    agentApi: { on: () => agentApiOn, set: (on) => void (agentApiOn = on) },
     vaultPath: resolve(options.vaultPath),
     binPath: BIN_PATH,
     latestProgress: () => progress,
@@ -97,6 +99,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       port: options.port ?? 0,
       connectionFile: options.connectionFile ?? null,
       extra: { register: (app, origins) => registerAppRoutes(app, host, origins), pageCsp: APP_CSP },
+      agentApiOn: () => agentApiOn,
     });
   } catch (err) {
     service?.close();

@@ -118,6 +118,9 @@ test('an auditor reads the audit log and never memory content', async ({ page, h
   await accessible(page);
   await screens(page, '40-spaces-profiles');
   await page.getByRole('link', { name: 'Settings' }).click();
+  // The browser host says what it cannot see, and offers the owner the agent API switch.
+  await expect(page.getByText(/In a browser Memvault cannot see your computer sleep/)).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Serve agents (REST and MCP)' })).toBeChecked();
   await accessible(page);
   await screens(page, '50-settings');
 

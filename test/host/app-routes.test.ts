@@ -149,6 +149,29 @@ describe('the browser host', () => {
     expect((await fetch(`${t.origin}/v1/memories`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
+  it('an owner turns the agent API off and on; agents get 503 meanwhile; a viewer may not', async () => {
+    t = await startTestBrowserHost();
+    const { cookie, csrf } = await t.signIn();
+    await t.app('/app/create', { body: OWNER, cookie, csrf });
+    const issued = (await (await t.app('/app/op/addAgent', { body: { args: [{ name: 'bot', spaces: ['default'], grants: ['read'] }] }, cookie, csrf })).json()) as { result: { token: string } };
+    const asAgent = () => fetch(`${t!.origin}/v1/me`, { headers: { authorization: `Bearer ${issued.result.token}` } });
+    expect((await asAgent()).status).toBe(200);
+    expect((await t.app('/app/agent-api', { body: { on: false }, cookie, csrf })).status).toBe(200);
+    const off = await asAgent();
+    expect(off.status).toBe(503);
+    expect(await problemType(off)).toBe('urn:memvault:problem:unavailable');
+    expect(((await (await t.app('/app/state', { cookie, csrf })).json()) as { agentApiOn: boolean }).agentApiOn).toBe(false);
+    await t.app('/app/agent-api', { body: { on: true }, cookie, csrf });
+    expect((await asAgent()).status).toBe(200);
+
+    await t.app('/app/op/addProfile', { body: { args: [{ name: 'vic', role: 'viewer', password: 'viewer-password', spaces: ['default'] }] }, cookie, csrf });
+    const viewer = await t.signIn();
+    await t.app('/app/unlock', { body: { profile: 'vic', password: 'viewer-password' }, cookie: viewer.cookie, csrf: viewer.csrf });
+    const refused = await t.app('/app/agent-api', { body: { on: false }, cookie: viewer.cookie, csrf: viewer.csrf });
+    expect(refused.status).toBe(403);
+    expect((await asAgent()).status).toBe(200);
+  });
+
   it('agents get 503 before the first run has created the vault', async () => {
     t = await startTestBrowserHost();
     const res = await fetch(`${t.origin}/v1/memories`, { headers: { authorization: 'Bearer mvat_x' } });

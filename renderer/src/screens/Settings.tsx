@@ -63,6 +63,13 @@ export function SettingsScreen() {
           ))}
         </select>
         <p className="hint">Locking clears the screen and zeroes this session’s keys on the host. Lock at once with the Lock button or Alt+Shift+L.</p>
+        <p className="hint">
+          {state.systemLock === null
+            ? 'In a browser Memvault cannot see your computer sleep or its screen lock: only the timeout above and the Lock button lock it.'
+            : state.systemLock.includes('lock-screen')
+              ? 'It also locks when the computer sleeps or its screen locks.'
+              : 'It also locks when the computer sleeps. The screen lock is not seen on this system (Linux: logind’s lock signal is not read yet).'}
+        </p>
       </section>
       {state.session && (
         <section className="card">
@@ -96,7 +103,21 @@ export function SettingsScreen() {
             'Off.'
           )}
         </p>
-        <p className="hint">To serve agents on a fixed port without the app, run <code>memvault serve --port 7437</code>.</p>
+        {state.agentApiUrl && may('agent.manage') && (
+          <label className="row" style={{ fontWeight: 500 }}>
+            <input
+              type="checkbox"
+              checked={state.agentApiOn}
+              onChange={(e) => void run(async () => (await client.setAgentApi(e.target.checked), await refresh()), e.target.checked ? 'Agents are served again.' : 'The agent API is off: agents get 503 until it is on again.')}
+            />{' '}
+            Serve agents (REST and MCP)
+          </label>
+        )}
+        {state.agentApiUrl && !state.agentApiOn && <p className="notice">The agent API is off for this run of Memvault.</p>}
+        <p className="hint">
+          The agent API shares the app&apos;s port, chosen at start (<code>memvault start --port N</code>). To serve agents on a fixed port without the app, run{' '}
+          <code>memvault serve --port 7437</code>.
+        </p>
       </section>
       <section className="card">
         <h3 style={{ marginTop: 0 }}>Embedding model</h3>

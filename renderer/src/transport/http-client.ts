@@ -60,6 +60,10 @@ export class HttpVaultClient implements VaultClient {
     await this.send('POST', '/app/idle-lock', { idleLockMs: ms });
   }
 
+  async setAgentApi(on: boolean) {
+    await this.send('POST', '/app/agent-api', { on });
+  }
+
   async progress(): Promise<ProgressEvent | null> {
     return ((await this.send('GET', '/app/progress')) as { event: ProgressEvent | null }).event;
   }
