@@ -5,7 +5,8 @@ import type { PinnedHead } from '../store/head-store.js';
 import { VAULT_SIGNER, trustedSigners, type SignerKey } from './signers.js';
 import { maskDetails, type AuditDetails } from './mask.js';
 
-import type { ActorType, AuditEvent, Outcome, VerifyProblem, VerifyReport } from '../contract/audit.js';
+import { z } from 'zod';
+import { auditDetailsSchema, auditEventSchema, type ActorType, type AuditEvent, type Outcome, type VerifyProblem, type VerifyReport } from '../contract/audit.js';
 
 export type { ActorType, AuditEvent, Outcome, VerifyProblem, VerifyReport };
 
@@ -197,19 +198,34 @@ export function verifyChain(db: Db, vaultId: string, vaultPublicKey: Uint8Array,
   return report(null, null, null, cps.length, signedThrough);
 }
 
+/** An audit row read back from the file that is not an event this version wrote (a tampered or damaged row). */
+export class AuditRowError extends Error {
+  constructor(readonly seq: number) {
+    super(`audit event ${seq} in the vault file is malformed`);
+    this.name = 'AuditRowError';
+  }
+}
+
+/** The columns as they come from the file: parsed, never cast (the hash chain catches changed values, this catches changed shapes). */
+const storedEventSchema = auditEventSchema.omit({ time: true, prevHash: true, hash: true, targets: true, details: true }).extend({
+  ts: z.number().int(),
+  targets: z.array(z.string()),
+  details: auditDetailsSchema,
+});
+
 export function rowToEvent(r: AuditRow): AuditEvent {
-  return {
-    seq: r.seq,
-    time: new Date(r.ts).toISOString(),
-    actorType: r.actor_type as ActorType,
-    actorId: r.actor_id,
-    action: r.action,
-    targets: JSON.parse(r.targets) as string[],
-    outcome: r.outcome as Outcome,
-    details: JSON.parse(r.details) as AuditDetails,
-    prevHash: r.prev_hash.toString('hex'),
-    hash: r.hash.toString('hex'),
-  };
+  let targets: unknown;
+  let details: unknown;
+  try {
+    targets = JSON.parse(r.targets);
+    details = JSON.parse(r.details);
+  } catch {
+    throw new AuditRowError(r.seq);
+  }
+  const parsed = storedEventSchema.safeParse({ seq: r.seq, ts: r.ts, actorType: r.actor_type, actorId: r.actor_id, action: r.action, targets, outcome: r.outcome, details });
+  if (!parsed.success || !Buffer.isBuffer(r.prev_hash) || !Buffer.isBuffer(r.hash)) throw new AuditRowError(r.seq);
+  const { ts, ...event } = parsed.data;
+  return { ...event, time: new Date(ts).toISOString(), prevHash: r.prev_hash.toString('hex'), hash: r.hash.toString('hex') };
 }
 
 export interface AuditFilter {

@@ -12,7 +12,7 @@ import { zeroize } from '../crypto/zeroize.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { defaultStateDir } from '../store/default-path.js';
 import { HeadStore } from '../store/head-store.js';
-import { appendAudit, auditActivity, chainHead, listAudit, rowToEvent, signCheckpoint, verifyChain, type AuditEvent, type AuditRow, type VerifyReport } from '../audit/chain.js';
+import { AuditRowError, appendAudit, auditActivity, chainHead, listAudit, rowToEvent, signCheckpoint, verifyChain, type AuditEvent, type AuditRow, type VerifyReport } from '../audit/chain.js';
 import { profileSigner, registerSigner, VAULT_SIGNER } from '../audit/signers.js';
 import type { Embedder } from '../embed/embedder.js';
 import { defaultEmbedder } from '../embed/use-lite.js';
@@ -218,7 +218,7 @@ export class VaultService implements OperationSurface<Session> {
   }
 
   listAudit(session: Session, raw: In<'listAudit', 0> = {}): AuditEvent[] {
-    return this.ctx.act(session, 'listAudit', () => listAudit(this.ctx.db, parse(auditQuerySchema, raw)));
+    return this.ctx.act(session, 'listAudit', () => eventsFromFile(() => listAudit(this.ctx.db, parse(auditQuerySchema, raw))));
   }
 
   auditActivity(session: Session, raw: In<'auditActivity', 0> = {}): AuditActivity {
@@ -265,7 +265,7 @@ export class VaultService implements OperationSurface<Session> {
     return this.ctx.act(session, 'exportAudit', (trail) => {
       let exported = 0;
       for (const r of this.ctx.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-        write(rowToEvent(r));
+        write(eventsFromFile(() => rowToEvent(r)));
         exported++;
       }
       trail.details = { count: exported };
@@ -535,5 +535,15 @@ export class VaultService implements OperationSurface<Session> {
   /** Ends a profile's or an agent's session: its keys are zeroed and its index dropped. */
   lock(session: Session): void {
     this.ctx.lock(session);
+  }
+}
+
+/** Audit rows are parsed on the way out of the file; a row of the wrong shape is the file's integrity problem. */
+function eventsFromFile<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof AuditRowError) throw new VaultError('integrity', `${err.message}: run \`memvault audit verify\``);
+    throw err;
   }
 }

@@ -1,5 +1,8 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestVault, type TestVault } from '../support/vault.js';
+import { VaultService } from '../../src/vault/vault-service.js';
+import { OWNER_PASSWORD } from '../support/vault.js';
+import { createTestVault, expectCode, type TestVault } from '../support/vault.js';
 
 describe('audit queries for a viewer', () => {
   let v: TestVault;
@@ -70,5 +73,22 @@ describe('audit queries for a viewer', () => {
     await seed();
     expect(v.service.listAudit(v.owner, { action: "addMemory' OR '1'='1", limit: 100 })).toHaveLength(0);
     expect(v.service.listAudit(v.owner, { text: "%' OR 1=1 --", limit: 100 })).toHaveLength(0);
+  });
+
+  it('a row whose shape was changed in the file is refused as an integrity error, not cast into an event', async () => {
+    await seed();
+    const path = v.path;
+    v.service.close();
+    const db = new Database(path);
+    db.prepare("UPDATE audit_events SET outcome = 'ok', actor_type = 'superuser' WHERE seq = 2").run();
+    db.close();
+    const reopened = await VaultService.open(path, { stateDir: `${v.dir}/state`, kdf: 'insecure-test-only' });
+    try {
+      const owner = await reopened.unlock('olivia', OWNER_PASSWORD);
+      const err = await expectCode(() => reopened.listAudit(owner, { limit: 10 }), 'integrity');
+      expect((err as Error).message).toContain('audit event 2');
+    } finally {
+      reopened.close();
+    }
   });
 });
