@@ -41,6 +41,8 @@ export const agentInfoSchema = z.object({
   state: z.enum([...AGENT_STATES, 'expired']),
   requestsPerMinute: z.number().int(),
   dailyWrites: z.number().int(),
+  /** Writes counted against that quota so far this UTC day (what the quota check itself counts). */
+  writesToday: z.number().int(),
   requireSigning: z.boolean(),
 });
 export type AgentInfo = z.infer<typeof agentInfoSchema>;

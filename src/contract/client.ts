@@ -35,6 +35,9 @@ export const appStateSchema = z.object({
 });
 export type AppState = z.infer<typeof appStateSchema>;
 
+/** The header that carries the app session's token on every call of the HTTP transport. */
+export const APP_TOKEN_HEADER = 'x-memvault-csrf';
+
 export const createVaultRequestSchema = z.strictObject({ owner: profileNameSchema, password: passwordSchema });
 export const unlockRequestSchema = z.strictObject({ profile: profileNameSchema, password: z.string().min(1).max(1024) });
 export const recoverRequestSchema = z.strictObject({ recoveryKey: z.string().min(1).max(256), newPassword: passwordSchema });

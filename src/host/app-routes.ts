@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { APP_TOKEN_HEADER } from '../contract/client.js';
 import { VaultError, parseInput } from '../vault/index.js';
 import type { AppService } from './app-service.js';
 import { AppSessions, type AppSession } from './app-sessions.js';
@@ -8,7 +9,6 @@ import type { StaticFile } from './static-files.js';
 
 /** The app session's cookie is named for the port: cookies are not kept apart by port, and two hosts on one machine must not overwrite each other's. */
 export const appCookieName = (port: number): string => `memvault_app_${port}`;
-export const CSRF_HEADER = 'x-memvault-csrf';
 
 /** What the app's HTTP routes need besides the app service: the login link's codes, the browser sessions, the page's files. */
 export interface AppHttpHost {
@@ -52,7 +52,7 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHttpHost, origi
   const appSession = (req: FastifyRequest): AppSession => {
     const session = host.sessions.find(cookieOf(req, appCookieName(host.port())) ?? undefined);
     if (!session) throw new VaultError('auth_failed', 'this browser is not signed in to the app: open the login link Memvault printed');
-    if (!AppSessions.csrfMatches(session, req.headers[CSRF_HEADER] as string | undefined)) throw new VaultError('forbidden', 'the request lacks this session’s token: open the login link Memvault printed');
+    if (!AppSessions.csrfMatches(session, req.headers[APP_TOKEN_HEADER] as string | undefined)) throw new VaultError('forbidden', 'the request lacks this session’s token: open the login link Memvault printed');
     return session;
   };
   /** A change: the app's own Origin, and it counts as use (reads and polls do not keep an idle session open). */

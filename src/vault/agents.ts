@@ -304,8 +304,16 @@ export class AgentOps {
       state: a.state === 'active' && agentRefusal(a, this.ctx.clock()) === 'expired' ? 'expired' : a.state,
       requestsPerMinute: a.requests_per_minute,
       dailyWrites: a.daily_writes,
+      writesToday: this.writesToday(a.id),
       requireSigning: a.require_signing === 1,
     };
+  }
+
+  /** The same count the quota check charges (agent_usage, keyed by UTC day). */
+  private writesToday(agentId: string): number {
+    const day = new Date(this.ctx.clock()).toISOString().slice(0, 10);
+    const row = this.ctx.db.prepare('SELECT writes FROM agent_usage WHERE agent_id = ? AND day = ?').get(agentId, day) as { writes: unknown } | undefined;
+    return row ? Number(row.writes) : 0;
   }
 
   private agentRow(id: string): AgentRow | undefined {

@@ -38,6 +38,8 @@ test('agents: a credential is shown once with ready configurations, and its toke
   await expect(page.getByRole('heading', { name: 'Agent coder' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Timeline' })).toBeVisible();
   await expect(page.locator('li').filter({ hasText: 'addMemory' })).toHaveCount(1);
+  // The core's own quota count: the one write the agent made today.
+  await expect(page.locator('dt', { hasText: 'Writes today' }).locator('+ dd')).toHaveText('1 of 1000');
   await accessible(page);
   await screens(page, '22-agent-page');
 

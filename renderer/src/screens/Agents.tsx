@@ -8,9 +8,6 @@ import { useClient, useMay, useSession } from '../app/client-context.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { LocalTime } from '../components/LocalTime.js';
 
-/** Audit actions that count as an agent's writes. */
-const WRITE_ACTIONS = new Set(['addMemory', 'addMemories', 'updateMemory', 'deleteMemory']);
-
 export function AgentsScreen() {
   return (
     <Routes>
@@ -205,8 +202,6 @@ function AgentPage() {
         </p>
       </div>
     );
-  const today = new Date().toISOString().slice(0, 10);
-  const writesToday = events.filter((e) => WRITE_ACTIONS.has(e.action) && e.outcome === 'ok' && e.time.startsWith(today)).length;
   const live = agent.state !== 'revoked';
   return (
     <div className="stack">
@@ -235,7 +230,7 @@ function AgentPage() {
         <dd>{may('audit.read') ? `${events.length}${events.length === 500 ? '+' : ''} logged` : 'visible to auditors'} · limit {agent.requestsPerMinute} a minute</dd>
         <dt>Writes today</dt>
         <dd>
-          {may('audit.read') ? writesToday : '—'} of {agent.dailyWrites}
+          {agent.writesToday} of {agent.dailyWrites}
         </dd>
         <dt>Expires</dt>
         <dd>{agent.expiresAt ? <LocalTime iso={agent.expiresAt} /> : 'never'}</dd>

@@ -8,6 +8,7 @@ import { ActivityChart } from '../components/ActivityChart.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { LocalTime } from '../components/LocalTime.js';
 import { download, exportAudit } from './audit-export.js';
+import { dayEnd, dayStart } from './memory-filters.js';
 
 const ROW_PX = 36;
 const PAGE = 200;
@@ -20,7 +21,7 @@ function filterFrom(params: URLSearchParams): AuditFilter {
   const f: Record<string, string> = {};
   for (const key of FILTER_KEYS) {
     const value = params.get(key);
-    if (value) f[key] = key === 'since' ? new Date(`${value}T00:00:00`).toISOString() : key === 'until' ? new Date(`${value}T23:59:59.999`).toISOString() : value;
+    if (value) f[key] = key === 'since' ? dayStart(value) : key === 'until' ? dayEnd(value) : value;
   }
   return f as AuditFilter;
 }

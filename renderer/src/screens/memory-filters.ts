@@ -15,8 +15,9 @@ export interface FilterForm {
 
 export const EMPTY_FILTERS: FilterForm = { text: '', mode: 'hybrid', space: '', kind: '', tag: '', source: '', since: '', until: '', state: 'active' };
 
-const dayStart = (date: string) => new Date(`${date}T00:00:00`).toISOString();
-const dayEnd = (date: string) => new Date(`${date}T23:59:59.999`).toISOString();
+/** A date field's day as an inclusive range in local time, for the core's ISO bounds (the memory and audit filters). */
+export const dayStart = (date: string) => new Date(`${date}T00:00:00`).toISOString();
+export const dayEnd = (date: string) => new Date(`${date}T23:59:59.999`).toISOString();
 
 /** `any` means every state the role may see: deleted memories only for roles that may see them. */
 export function toFilter(f: FilterForm, seesDeleted: boolean): MemoryFilter {

@@ -1,8 +1,7 @@
-import { clientErrorFrom, ClientError, appStateSchema, createdVaultSchema, type AppOperationName, type VaultClient } from '../../../src/contract/client.js';
+import { APP_TOKEN_HEADER, clientErrorFrom, ClientError, appStateSchema, createdVaultSchema, type AppOperationName, type VaultClient } from '../../../src/contract/client.js';
 import { OPERATIONS, type OperationArgs, type OperationResult } from '../../../src/contract/operations.js';
 import { sessionInfoSchema, type ProgressEvent } from '../../../src/contract/vault.js';
 
-const CSRF_HEADER = 'x-memvault-csrf';
 /** Where this tab keeps its session token: sessionStorage is per tab and per origin (port included), unlike cookies. */
 export const TOKEN_KEY = 'memvault.token';
 
@@ -82,7 +81,7 @@ export class HttpVaultClient implements VaultClient {
   private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.csrf) headers[CSRF_HEADER] = this.csrf;
+    if (this.csrf) headers[APP_TOKEN_HEADER] = this.csrf;
     let res: Response;
     try {
       res = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
