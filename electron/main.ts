@@ -2,14 +2,14 @@ import { app, BrowserWindow, clipboard, dialog, ipcMain, powerMonitor, protocol,
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IPC_CHANNEL } from '../src/contract/ipc-client.js';
-import { startServer, type RunningServer } from '../src/api/server.js';
+import { startServer } from '../src/api/server.js';
 import { AppService, type AppHostCore } from '../src/host/app-service.js';
 import { AppSessions } from '../src/host/app-sessions.js';
 import { APP_CSP } from '../src/host/browser-host.js';
 import type { ProgressEvent } from '../src/contract/vault.js';
 import { loadStaticFiles } from '../src/host/static-files.js';
 import { VaultError, VaultService, defaultVaultPath, type KdfPreset } from '../src/vault/index.js';
-import { DEFAULT_PORT } from '../src/api/loopback.js';
+import { AgentApiControl } from './agent-api.js';
 import { systemLockEvents } from './auto-lock.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { ipcHandler } from './ipc/handlers.js';
@@ -47,7 +47,16 @@ async function start(): Promise<void> {
     return opened;
   };
   let service: VaultService | null = existsSync(vaultPath) ? watch(await VaultService.open(vaultPath, { kdf, sessionIdleMs: SESSION_IDLE_MS })) : null;
-  let api: RunningServer | null = null;
+  const agentApi = new AgentApiControl(join(app.getPath('userData'), 'agent-api.json'), (port) =>
+    startServer({
+      service: () => {
+        if (!service) throw new VaultError('unavailable', 'no vault has been created yet: finish the first run in the app');
+        return service;
+      },
+      port,
+      connectionFile: null,
+    }),
+  );
   let creating: Promise<{ service: VaultService; recoveryKey: string }> | null = null;
   const guard = new ClipboardGuard(clipboard);
   const core: AppHostCore = {
@@ -63,7 +72,8 @@ async function start(): Promise<void> {
     },
     onLock: () => void guard.takeBack(),
     systemLock: systemLockEvents(process.platform),
-    agentApiUrl: () => api?.url ?? null,
+    agentApiUrl: () => agentApi.url(),
+    agentApi,
     latestProgress: () => progress,
     clock: Date.now,
     vaultPath: resolve(vaultPath),
@@ -94,23 +104,11 @@ async function start(): Promise<void> {
   app.on('before-quit', () => {
     clearInterval(sweep);
     lockNow();
-    void api?.close();
+    void agentApi.stop();
     service?.close();
   });
 
-  try {
-    api = await startServer({
-      service: () => {
-        if (!service) throw new VaultError('unavailable', 'no vault has been created yet: finish the first run in the app');
-        return service;
-      },
-      port: DEFAULT_PORT,
-      connectionFile: null,
-    });
-  } catch (err) {
-    // Another Memvault (or anything) holds the port: the app runs without the agent API, and Settings says so.
-    if (!(err instanceof VaultError && err.code === 'conflict')) throw err;
-  }
+  await agentApi.start();
 
   // Electron's security checklist item by item, written out here where electronegativity reads
   // it (test/electron/window.test.ts pins it): an isolated, sandboxed page with no Node, no

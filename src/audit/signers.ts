@@ -4,7 +4,12 @@ import { sign, verifySignature } from '../crypto/keys.js';
 
 /** The vault's own key; owner and admins hold it. */
 export const VAULT_SIGNER = 'vault';
-export const profileSigner = (profileId: string): string => `profile:${profileId}`;
+/**
+ * A profile's first key signs as `profile:<id>`; a key issued by a password reset also names
+ * itself, so checkpoints its earlier key signed still verify against that key's row.
+ */
+export const profileSigner = (profileId: string, reissuedKey?: Uint8Array): string =>
+  reissuedKey ? `profile:${profileId}:${Buffer.from(reissuedKey).subarray(0, 8).toString('hex')}` : `profile:${profileId}`;
 /** An agent's key changes with every token, so its signer id names the key too. */
 export const agentSigner = (agentId: string, publicKey: Uint8Array): string => `agent:${agentId}:${Buffer.from(publicKey).subarray(0, 8).toString('hex')}`;
 

@@ -70,7 +70,7 @@ Examples:
 Environment:
   MEMVAULT_VAULT          vault file (else --vault, else the OS app-data folder)
   MEMVAULT_PASSWORD       the unlocking profile's password, and the owner's for init (else --password-stdin, else a prompt)
-  MEMVAULT_NEW_PASSWORD   a new password (profile add, profile passwd, recover); at least 8 characters
+  MEMVAULT_NEW_PASSWORD   a new password (profile add, profile passwd, profile reset, recover); at least 8 characters
   MEMVAULT_RECOVERY_KEY   the recovery key for recover
   MEMVAULT_TOKEN          an agent token for memvault mcp (else --token-file)
   MEMVAULT_STATE_DIR      where the last verified audit head is kept (default: the OS config folder)
@@ -349,6 +349,20 @@ export function buildProgram(): Command {
         await service.changePassword(session, current, next);
         if (g().json) printJson({ changed: true });
         else printLine('Password changed.');
+      }),
+    );
+  profile
+    .command('reset')
+    .description("set another profile's forgotten password (new one from MEMVAULT_NEW_PASSWORD, the next stdin line, or a prompt); spaces you do not hold are lost to it")
+    .argument('<name>')
+    .action(async (name: string) =>
+      withSession(g(), async (service, session, source) => {
+        const next = await source.newPassword('MEMVAULT_NEW_PASSWORD', `New password for ${name}: `);
+        const reset = await service.resetPassword(session, name, next);
+        await upkeep(service, session, g().json === true);
+        if (g().json) return printJson(reset);
+        printLine(`Password of ${reset.profile.name} reset; its open sessions end.`);
+        if (reset.lostSpaces.length > 0) printLine(`It no longer holds ${reset.lostSpaces.join(', ')} (you do not hold those keys; they were rotated).`);
       }),
     );
   profile

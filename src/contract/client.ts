@@ -28,6 +28,8 @@ export const appStateSchema = z.object({
   systemLock: z.array(z.enum(['suspend', 'lock-screen'])).nullable(),
   /** Whether agents are served now (Settings turns it off and on for this run of the host). */
   agentApiOn: z.boolean(),
+  /** The agent API's own port where Settings may choose it (the desktop app); null where agents share the app's port (the browser host). */
+  agentApiPort: z.number().int().nullable(),
   /** For the ready-to-paste stdio configuration: the vault file and memvault's bin on this machine. */
   vaultPath: z.string(),
   /** Null where no CLI can run for a stdio agent (the packaged desktop app): that configuration is not offered. */
@@ -41,7 +43,9 @@ export const APP_TOKEN_HEADER = 'x-memvault-csrf';
 export const createVaultRequestSchema = z.strictObject({ owner: profileNameSchema, password: passwordSchema });
 export const unlockRequestSchema = z.strictObject({ profile: profileNameSchema, password: z.string().min(1).max(1024) });
 export const recoverRequestSchema = z.strictObject({ recoveryKey: z.string().min(1).max(256), newPassword: passwordSchema });
-export const agentApiRequestSchema = z.strictObject({ on: z.boolean() });
+/** Ports below 1024 need privileges a desktop app should not have. */
+export const agentApiPortSchema = z.number().int().min(1024, 'choose a port from 1024 to 65535').max(65535, 'choose a port from 1024 to 65535');
+export const agentApiRequestSchema = z.strictObject({ on: z.boolean(), port: agentApiPortSchema.optional() });
 export const idleLockRequestSchema = z.strictObject({ idleLockMs: z.number().int().min(60_000).max(15 * 60_000) });
 /** The recovery key, and the owner's session (null if the unlock after creating failed: the page then asks to unlock). */
 export const createdVaultSchema = z.object({ recoveryKey: z.string(), session: sessionInfoSchema.nullable() });
@@ -56,8 +60,8 @@ export interface VaultClient {
   lock(): Promise<void>;
   /** 1 to 15 minutes: the host keeps an unused session's keys in memory no longer than 15. */
   setIdleLock(ms: number): Promise<void>;
-  /** Turns serving agents off or on (roles that may manage agents). */
-  setAgentApi(on: boolean): Promise<void>;
+  /** Turns serving agents off or on, on another port where the host lets the port be chosen (roles that may manage agents). */
+  setAgentApi(on: boolean, port?: number): Promise<void>;
   /** The latest progress of long work in the vault (loading a large space into the index), for a bar while a call is pending. */
   progress(): Promise<ProgressEvent | null>;
   /** Puts a secret (a token, a recovery key) on the clipboard; the desktop shell takes it back after 30 s and at lock. */

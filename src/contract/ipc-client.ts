@@ -47,7 +47,7 @@ export function createIpcClient(invoke: (method: IpcMethod, ...args: unknown[]) 
     recover: async (recoveryKey, newPassword) => void (await send('recover', { recoveryKey, newPassword })),
     lock: async () => void (await send('lock')),
     setIdleLock: async (ms) => void (await send('setIdleLock', { idleLockMs: ms })),
-    setAgentApi: async (on) => void (await send('setAgentApi', { on })),
+    setAgentApi: async (on, port) => void (await send('setAgentApi', port === undefined ? { on } : { on, port })),
     progress: async () => progressSchema.parse(await send('progress')),
     copy: async (text) => void (await send('copy', text)),
     call: async (name, ...args) => OPERATIONS[name].result.parse((await send('call', name, args)) ?? undefined) as OperationResult<typeof name>,

@@ -41,6 +41,9 @@ export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 
 export const profileInfoSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema, spaces: z.array(z.string()), createdAt: z.string() });
 export type ProfileInfo = z.infer<typeof profileInfoSchema>;
+/** After a reset: the profile as it now is, and the spaces it lost because the one who reset it does not hold their keys. */
+export const passwordResetSchema = z.object({ profile: profileInfoSchema, lostSpaces: z.array(z.string()) });
+export type PasswordReset = z.infer<typeof passwordResetSchema>;
 
 export const spaceInfoSchema = z.object({
   id: z.string(),

@@ -103,7 +103,7 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHttpHost, origi
     return null;
   });
   app.post('/app/agent-api', APP, async (req) => {
-    host.app.setAgentApi(changing(req), req.body);
+    await host.app.setAgentApi(changing(req), req.body);
     return null;
   });
   app.post<{ Params: { name: string } }>('/app/op/:name', APP, async (req) => {

@@ -15,6 +15,13 @@ import type { ProgressEvent, SessionInfo } from '../contract/vault.js';
 import { VaultError, parseInput, type Session, type VaultService } from '../vault/index.js';
 import type { AppSession } from './app-sessions.js';
 
+/** Serving agents off or on; `port` only where the host lets the port be chosen (the desktop shell). */
+export interface AgentApiSwitch {
+  on(): boolean;
+  set(on: boolean, port?: number): void | Promise<void>;
+  port?(): number;
+}
+
 /** What the app's calls need from the process that hosts them (the browser host, the desktop shell). */
 export interface AppHostCore {
   /** The vault, or null before the first run created it. */
@@ -29,7 +36,7 @@ export interface AppHostCore {
   /** System events that also lock (the desktop shell), or absent where none can be seen. */
   systemLock?: readonly ('suspend' | 'lock-screen')[];
   /** Whether the agent API is served, and the switch for it; absent where the host has none. */
-  agentApi?: { on(): boolean; set(on: boolean): void };
+  agentApi?: AgentApiSwitch;
   /** Called on every lock (the Lock button, idle, system): the desktop shell takes back its clipboard. */
   onLock?: () => void;
 }
@@ -57,6 +64,7 @@ export class AppService {
       lastUnlockMs: session.lastUnlockMs,
       agentApiUrl: this.host.agentApiUrl(),
       agentApiOn: this.host.agentApi?.on() ?? this.host.agentApiUrl() !== null,
+      agentApiPort: this.host.agentApi?.port?.() ?? null,
       systemLock: this.host.systemLock ? [...this.host.systemLock] : null,
       vaultPath: this.host.vaultPath,
       binPath: this.host.binPath,
@@ -121,12 +129,14 @@ export class AppService {
   }
 
   /** Serving agents off or on: for roles whose permissions include managing agents (the policy table, via the session). */
-  setAgentApi(session: AppSession, raw: unknown): void {
+  async setAgentApi(session: AppSession, raw: unknown): Promise<void> {
     const vault = this.unlocked(session);
-    const { on } = parseInput(agentApiRequestSchema, raw);
+    const { on, port } = parseInput(agentApiRequestSchema, raw);
     if (!this.vault().whoami(vault).permissions.includes('agent.manage')) throw new VaultError('forbidden', 'only an owner or admin turns the agent API off or on');
-    if (!this.host.agentApi) throw new VaultError('unavailable', 'this host cannot turn its agent API off');
-    this.host.agentApi.set(on);
+    const api = this.host.agentApi;
+    if (!api) throw new VaultError('unavailable', 'this host cannot turn its agent API off');
+    if (port !== undefined && !api.port) throw new VaultError('unavailable', 'agents share this app’s port; to move them, restart with memvault start --port N');
+    await api.set(on, port);
   }
 
   /** One declared operation on the session's unlocked vault: arguments checked here against the contract and again inside, the result parsed against it on the way out. */

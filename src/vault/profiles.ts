@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../contract/roles.js';
-import { addProfileSchema, passwordSchema, profileNameSchema, roleSchema, type ProfileInfo, type SessionInfo } from '../contract/vault.js';
+import { addProfileSchema, passwordSchema, profileNameSchema, roleSchema, type PasswordReset, type ProfileInfo, type SessionInfo } from '../contract/vault.js';
 import { deriveKey, newKdfParams, readKdfParams, KDF_FLOOR, type KdfParams } from '../crypto/kdf.js';
 import { keyFromRecoveryKey, newBoxKeyPair, parseRecoveryKey, profileSigningKeyPair, unwrapSecret, wrapSecret, type BoxKeyPair } from '../crypto/keys.js';
 import { DecryptionError } from '../crypto/aead.js';
@@ -80,7 +80,7 @@ export class ProfileOps {
           .prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, failed_attempts = 0, updated_at = ? WHERE id = ?')
           .run(kdf, wrapped, this.ctx.clock(), owner.id);
         this.ctx.appendEvent({ actorType: 'profile', actorId: owner.name, action: 'recoverOwner', targets: [owner.id], outcome: 'ok' });
-        this.ctx.guard.sign({ id: profileSigner(owner.id), secretKey: own.secretKey }, true);
+        this.ctx.guard.sign({ id: this.signerIdOf(owner.id, own.publicKey), secretKey: own.secretKey }, true);
       }, true);
     } finally {
       zeroize(secretKey, own.secretKey);
@@ -115,24 +115,31 @@ export class ProfileOps {
     const keySeq = this.ctx.keySeq();
     const { keyring, vaultKey } = loadProfileKeys(this.ctx.db, row.id, keyPair);
     const own = profileSigningKeyPair(keyPair.secretKey);
+    const signerId = this.signerIdOf(row.id, own.publicKey);
     const session = new Session(
       { type: 'profile', id: row.id, name: row.name, role: row.role },
       keyPair,
       keyring,
       vaultKey,
-      { id: profileSigner(row.id), secretKey: own.secretKey }
+      { id: signerId, secretKey: own.secretKey }
     );
     session.keySeq = keySeq;
     this.ctx.adopt(session);
     this.ctx.write(() => {
       this.ctx.db.prepare('UPDATE profiles SET failed_attempts = 0 WHERE id = ?').run(row.id);
       const vault = vaultKey ? { id: VAULT_SIGNER, secretKey: vaultKey } : null;
-      registerSigner(this.ctx.db, this.ctx.vaultId, profileSigner(row.id), own.publicKey, vault, this.ctx.clock());
+      registerSigner(this.ctx.db, this.ctx.vaultId, signerId, own.publicKey, vault, this.ctx.clock());
       if (vault) certifyPending(this.ctx.db, this.ctx.vaultId, vault);
       this.ctx.appendEvent({ actorType: 'profile', actorId: row.name, action: 'unlock', targets: [row.id], outcome: 'ok', details: {} });
       this.ctx.guard.sign(session.signer, true);
     });
     return session;
+  }
+
+  /** The signer id of a profile's signing key: its first key's, or a reissued key's own. */
+  private signerIdOf(profileId: string, publicKey: Uint8Array): string {
+    const first = this.ctx.db.prepare('SELECT public_key FROM audit_signers WHERE id = ?').get(profileSigner(profileId)) as { public_key: Buffer } | undefined;
+    return !first || first.public_key.equals(publicKey) ? profileSigner(profileId) : profileSigner(profileId, publicKey);
   }
 
   /** Calibrated KDF parameters for a new password and the profile secret wrapped under the derived key. */
@@ -278,6 +285,57 @@ export class ProfileOps {
       trail.targets.push(row.id);
       this.ctx.db.prepare('UPDATE profiles SET kdf = ?, wrapped_secret = ?, updated_at = ? WHERE id = ?').run(kdf, wrapped, this.ctx.clock(), row.id);
     });
+  }
+
+  /**
+   * Sets another profile's password when it is forgotten. Nobody else can open the old key
+   * pair, so the profile gets a new one: the space keys the resetting profile holds are sealed
+   * to it again (every epoch, so history stays readable); spaces it does not hold (an admin
+   * outside a space; the owner holds every space, so no space is left without a holder) are
+   * lost to the profile and rotated, and agents the profile created lose them too. Its open sessions
+   * end at their next call. The owner's password is reset with the recovery key instead.
+   */
+  async resetPassword(session: Session, profile: unknown, next: unknown): Promise<PasswordReset> {
+    this.ctx.authorize(session, 'resetPassword', []);
+    const name = parse(profileNameSchema, profile);
+    const password = parse(passwordSchema, next);
+    const target = this.ctx.requireProfile(name);
+    if (target.id === session.actor.id) throw invalid('to change your own password, use change password (it asks for the current one)');
+    if (!mayManageProfile(session.actor, target.role, target.role)) {
+      this.ctx.denied(session, 'resetPassword', [target.id], { name: target.name });
+      throw forbidden('the owner’s password is reset with the recovery key');
+    }
+    const kp = newBoxKeyPair();
+    try {
+      const { kdf, wrapped } = await this.wrapUnderPassword(target.id, kp.secretKey, password);
+      return this.ctx.act(session, 'resetPassword', (trail) => {
+        trail.targets.push(target.id);
+        const held = this.rotation.profileSpaces(target.id);
+        const lost = held.filter((spaceId) => !session.keys.has(spaceId));
+        this.ctx.db
+          .prepare('UPDATE profiles SET kdf = ?, public_key = ?, wrapped_secret = ?, failed_attempts = 0, updated_at = ? WHERE id = ?')
+          .run(kdf, kp.publicKey, wrapped, this.ctx.clock(), target.id);
+        this.ctx.db.prepare('DELETE FROM sealed_keys WHERE profile_id = ?').run(target.id);
+        for (const spaceId of held) {
+          if (lost.includes(spaceId)) continue;
+          for (const [epoch, key] of session.keys.epochs(spaceId)) this.ctx.sealKeyTo(spaceRef(spaceId), epoch, target.id, kp.publicKey, key);
+        }
+        this.giveRoleKeys(session, target.id, kp.publicKey, target.role);
+        const own = profileSigningKeyPair(kp.secretKey);
+        registerSigner(this.ctx.db, this.ctx.vaultId, this.signerIdOf(target.id, own.publicKey), own.publicKey, session.signer, this.ctx.clock());
+        zeroize(own.secretKey);
+        const rotated = new Set(lost);
+        for (const spaceId of lost) for (const s of this.rotation.endCreatedAgents(session, target.id, { space: spaceId }, 'its creator lost the space')) rotated.add(s);
+        for (const spaceId of rotated) this.rotation.rotate(spaceId, trail);
+        this.ctx.keysChanged();
+        const lostSpaces = lost.map((id) => this.ctx.spaceName(id));
+        trail.details.name = target.name;
+        trail.details.lostSpaces = lostSpaces.length;
+        return { profile: this.profileInfo(this.ctx.profileById(target.id)!), lostSpaces };
+      });
+    } finally {
+      zeroize(kp.secretKey);
+    }
   }
 
   /** Admins (like the owner) sign audit checkpoints, so they receive the vault signing key. */

@@ -206,6 +206,10 @@ export class VaultContext {
       this.endSession(session);
       throw new VaultError('locked', 'this profile was removed');
     }
+    if (!Buffer.from(row.public_key).equals(session.keyPair.publicKey)) {
+      this.endSession(session);
+      throw new VaultError('locked', 'this profile’s password was reset; unlock with the new one');
+    }
     const { keyring, vaultKey } = loadProfileKeys(this.db, row.id, session.keyPair);
     session.actor = { ...session.actor, type: 'profile', role: row.role };
     this.adoptKeys(session, keyring, vaultKey);

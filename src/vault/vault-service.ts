@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
-import { auditFilterSchema, auditQuerySchema, type AuditActivity, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
+import { auditFilterSchema, auditQuerySchema, type AuditActivity, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type PasswordReset, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentGrant, AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
 import type { OperationArgs, OperationName, OperationSurface } from '../contract/operations.js';
 import { loadSodium } from '../crypto/sodium.js';
@@ -474,6 +474,10 @@ export class VaultService implements OperationSurface<Session> {
 
   changePassword(session: Session, current: In<'changePassword', 0>, next: In<'changePassword', 1>): Promise<void> {
     return this.profiles.changePassword(session, current, next);
+  }
+
+  resetPassword(session: Session, profile: In<'resetPassword', 0>, next: In<'resetPassword', 1>): Promise<PasswordReset> {
+    return this.profiles.resetPassword(session, profile, next);
   }
 
   // ---------------------------------------------------------------- agent credentials

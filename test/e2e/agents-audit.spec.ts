@@ -117,6 +117,11 @@ test('an auditor reads the audit log and never memory content', async ({ page, h
   await page.getByLabel('First password').fill('auditor password 1');
   await page.getByRole('button', { name: 'Add profile' }).click();
   await expect(page.getByRole('status')).toHaveText('Profile sam added.');
+  // Sam forgot the first password: the owner sets a new one, and only that one unlocks.
+  await page.getByLabel('Profile', { exact: true }).last().selectOption('sam');
+  await page.getByLabel('New password').fill('auditor password 2');
+  await page.getByRole('button', { name: 'Reset password' }).click();
+  await expect(page.getByRole('status')).toHaveText('Password of sam reset; its open sessions end.');
   await accessible(page);
   await screens(page, '40-spaces-profiles');
   await page.getByRole('link', { name: 'Settings' }).click();
@@ -127,7 +132,7 @@ test('an auditor reads the audit log and never memory content', async ({ page, h
   await screens(page, '50-settings');
 
   await page.getByRole('button', { name: 'Lock' }).click();
-  await unlock(page, 'sam', 'auditor password 1');
+  await unlock(page, 'sam', 'auditor password 2');
   await expect(page.getByLabel('Unlocked profile')).toHaveText('sam · auditor');
   await expect(page.getByRole('link', { name: 'Memories' })).toHaveCount(0);
   await page.getByRole('link', { name: 'Audit log' }).click();

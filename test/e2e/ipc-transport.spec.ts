@@ -3,6 +3,7 @@ import { buildSync } from 'esbuild';
 import { AppSessions } from '../../src/host/app-sessions.js';
 import { ipcHandler } from '../../electron/ipc/handlers.js';
 import { test, expect, addMemory, screens } from '../support/app-fixtures.js';
+import { freePort } from '../support/free-port.js';
 import { shellApp } from '../support/shell-app.js';
 
 /** The preload's object for a plain page, bundled as the shell bundles its preload. */
@@ -10,7 +11,8 @@ const BRIDGE = buildSync({ entryPoints: [resolve(import.meta.dirname, 'support/i
 
 test('the screens work through the desktop shell’s IPC transport too', async ({ page, host }) => {
   // The shell's handler on its own vault, in this process; the browser host only serves the page's files.
-  const shell = shellApp();
+  const shell = shellApp({ agentApiPort: await freePort() });
+  await shell.agentApi!.start();
   const app = shell.app;
   const windowSession = new AppSessions(Date.now).open().session;
   const handle = ipcHandler(app, () => windowSession, Date.now, () => {});
@@ -34,6 +36,16 @@ test('the screens work through the desktop shell’s IPC transport too', async (
     await expect(page.getByRole('row').filter({ hasText: 'addMemory' })).toHaveCount(1);
     await expect(page.getByTestId('chain-badge')).toHaveText(/✓ chain verified/);
     await screens(page, '70-ipc-transport-audit');
+    // The desktop app chooses its agent API's port in Settings; agents are served there at once.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByText(`On at ${shell.agentApi!.url()!}`)).toBeVisible();
+    const moved = await freePort();
+    await page.getByLabel('Port', { exact: true }).fill(String(moved));
+    await page.getByRole('button', { name: 'Move agents to this port' }).click();
+    await expect(page.getByRole('status')).toHaveText(`Agents are served on port ${moved}; update their configurations.`);
+    await expect(page.getByText(`On at http://127.0.0.1:${moved}`)).toBeVisible();
+    expect((await fetch(`http://127.0.0.1:${moved}/v1/health`)).status).toBe(200);
+    await screens(page, '71-ipc-settings-agent-port');
     await page.getByRole('button', { name: 'Lock' }).click();
     await expect(page.getByRole('heading', { name: 'Unlock Memvault' })).toBeVisible();
     // A typed error crosses the bridge with its code: the page shows the core's message.
@@ -44,6 +56,6 @@ test('the screens work through the desktop shell’s IPC transport too', async (
     expect(calls).toEqual(expect.arrayContaining(['state', 'createVault', 'call', 'lock']));
     expect(await (await fetch(`${host.url}/v1/health`)).json()).toMatchObject({ status: 'ok' });
   } finally {
-    shell.close();
+    await shell.close();
   }
 });

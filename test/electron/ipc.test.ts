@@ -19,8 +19,8 @@ function shell() {
 
 describe('the desktop shell’s IPC', () => {
   let s: ReturnType<typeof shell> | undefined;
-  afterEach(() => {
-    s?.close();
+  afterEach(async () => {
+    await s?.close();
     s = undefined;
   });
 

@@ -163,6 +163,11 @@ describe('the browser host', () => {
     expect(((await (await t.app('/app/state', { cookie, csrf })).json()) as { agentApiOn: boolean }).agentApiOn).toBe(false);
     await t.app('/app/agent-api', { body: { on: true }, cookie, csrf });
     expect((await asAgent()).status).toBe(200);
+    // Agents share this host's port: moving them is a restart with --port, said as such.
+    const moved = await t.app('/app/agent-api', { body: { on: true, port: 8123 }, cookie, csrf });
+    expect(moved.status).toBe(503);
+    expect(((await moved.json()) as { detail: string }).detail).toMatch(/memvault start --port N/);
+    expect(((await (await t.app('/app/state', { cookie, csrf })).json()) as { agentApiPort: number | null }).agentApiPort).toBeNull();
 
     await t.app('/app/op/addProfile', { body: { args: [{ name: 'vic', role: 'viewer', password: 'viewer-password', spaces: ['default'] }] }, cookie, csrf });
     const viewer = await t.signIn();

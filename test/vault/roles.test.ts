@@ -13,7 +13,7 @@ const MEMORY_READ = ['getMemory', 'resolveMemoryId', 'listMemories', 'searchMemo
 const MEMORY_WRITE = ['addMemory', 'addMemories', 'updateMemory', 'archiveMemories'];
 const MEMORY_DELETE = ['deleteMemory', 'deleteMemories'];
 const SPACES = ['createSpace', 'grantSpace', 'revokeSpace', 'rekeySpaces'];
-const PROFILES = ['addProfile', 'changeRole', 'removeProfile'];
+const PROFILES = ['addProfile', 'changeRole', 'removeProfile', 'resetPassword'];
 const AUDIT = ['listAudit', 'auditActivity', 'verifyAudit', 'exportAudit'];
 const AGENTS = ['addAgent', 'listAgents', 'pauseAgent', 'resumeAgent', 'revokeAgent', 'rotateAgent'];
 const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'setEmbedder', 'changePassword', ...AGENTS];
@@ -84,6 +84,10 @@ describe('role x operation matrix', () => {
       case 'removeProfile': {
         await svc.addProfile(v.owner, { name: `d-${unique}`, role: 'viewer', password: PASSWORD });
         return svc.removeProfile(s, `d-${unique}`);
+      }
+      case 'resetPassword': {
+        await svc.addProfile(v.owner, { name: `w-${unique}`, role: 'viewer', password: PASSWORD });
+        return svc.resetPassword(s, `w-${unique}`, PASSWORD);
       }
       case 'listAudit': return svc.listAudit(s, { limit: 5 });
       case 'auditActivity': return svc.auditActivity(s, {});

@@ -17,7 +17,7 @@ export function guardedClient(client: VaultClient, onLocked: () => void): VaultC
     recover: (key, password) => client.recover(key, password),
     lock: () => client.lock(),
     setIdleLock: (ms) => guard(() => client.setIdleLock(ms)),
-    setAgentApi: (on) => guard(() => client.setAgentApi(on)),
+    setAgentApi: (on, port) => guard(() => client.setAgentApi(on, port)),
     progress: () => client.progress(),
     copy: (text) => client.copy(text),
     call: (name, ...args) => guard(() => client.call(name, ...args)),

@@ -15,6 +15,7 @@ export function PeopleScreen() {
   const [spaceName, setSpaceName] = useState('');
   const [newProfile, setNewProfile] = useState({ name: '', role: 'editor' as Role, password: '', spaces: '' });
   const [grant, setGrant] = useState({ space: '', profile: '' });
+  const [reset, setReset] = useState({ profile: '', password: '' });
 
   const load = useCallback(async () => {
     try {
@@ -27,11 +28,11 @@ export function PeopleScreen() {
   }, [client]);
   useEffect(() => void load(), [load]);
 
-  const run = async (work: () => Promise<unknown>, message: string) => {
+  const run = async <T,>(work: () => Promise<T>, message: string | ((result: T) => string)) => {
     setError(null);
     try {
-      await work();
-      setNotice(message);
+      const result = await work();
+      setNotice(typeof message === 'string' ? message : message(result));
       await load();
     } catch (err) {
       setError(err);
@@ -170,6 +171,31 @@ export function PeopleScreen() {
             <button type="submit">Add profile</button>
           </div>
           <p className="hint">Give the first password to its holder; they change it with “Change my password” in Settings.</p>
+        </form>
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault();
+            void run(async () => {
+              const done = await client.call('resetPassword', reset.profile, reset.password);
+              setReset({ profile: '', password: '' });
+              return done;
+            }, (done) => `Password of ${done.profile.name} reset; its open sessions end.${done.lostSpaces.length > 0 ? ` It no longer holds ${done.lostSpaces.join(', ')}.` : ''}`);
+          }}
+        >
+          <h4>Reset a forgotten password</h4>
+          <div className="row">
+            <label htmlFor="reset-profile">Profile</label>
+            <select id="reset-profile" value={reset.profile} onChange={(e) => setReset({ ...reset, profile: e.target.value })} required>
+              <option value="">choose…</option>
+              {profiles.filter((p) => p.role !== 'owner').map((p) => (
+                <option key={p.id}>{p.name}</option>
+              ))}
+            </select>
+            <label htmlFor="reset-password">New password</label>
+            <input id="reset-password" type="password" autoComplete="new-password" minLength={8} value={reset.password} onChange={(e) => setReset({ ...reset, password: e.target.value })} required />
+            <button type="submit">Reset password</button>
+          </div>
+          <p className="hint">The profile gets new keys: it keeps the spaces you hold, loses the others (their keys rotate). The owner resets with the recovery key on the unlock screen.</p>
         </form>
       </section>
     </div>

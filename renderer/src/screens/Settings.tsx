@@ -19,6 +19,7 @@ export function SettingsScreen() {
   const [reindexing, setReindexing] = useState(false);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  const [port, setPort] = useState(String(state.agentApiPort ?? ''));
 
   useEffect(() => {
     void Promise.all([client.call('embedderInfo'), client.call('indexStatus')]).then(([e, i]) => (setEmbedder(e), setIndex(i)), setError);
@@ -96,14 +97,16 @@ export function SettingsScreen() {
         <p>
           {state.agentApiUrl ? (
             <>
-              On at <span className="mono">{state.agentApiUrl}</span> (REST <span className="mono">/v1</span>, MCP <span className="mono">/mcp</span>), on the same loopback port as this
-              app.
+              On at <span className="mono">{state.agentApiUrl}</span> (REST <span className="mono">/v1</span>, MCP <span className="mono">/mcp</span>)
+              {state.agentApiPort === null ? ', on the same loopback port as this app.' : '.'}
             </>
+          ) : state.agentApiOn && state.agentApiPort !== null ? (
+            <>On, but not listening: port {state.agentApiPort} is taken by another program. Choose another port.</>
           ) : (
             'Off.'
           )}
         </p>
-        {state.agentApiUrl && may('agent.manage') && (
+        {(state.agentApiUrl || state.agentApiPort !== null) && may('agent.manage') && (
           <label className="row" style={{ fontWeight: 500 }}>
             <input
               type="checkbox"
@@ -113,11 +116,26 @@ export function SettingsScreen() {
             Serve agents (REST and MCP)
           </label>
         )}
-        {state.agentApiUrl && !state.agentApiOn && <p className="notice">The agent API is off for this run of Memvault.</p>}
-        <p className="hint">
-          The agent API shares the app&apos;s port, chosen at start (<code>memvault start --port N</code>). To serve agents on a fixed port without the app, run{' '}
-          <code>memvault serve --port 7437</code>.
-        </p>
+        {state.agentApiPort !== null && may('agent.manage') && (
+          <form
+            className="row"
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              void run(async () => (await client.setAgentApi(true, Number(port)), await refresh()), `Agents are served on port ${port}; update their configurations.`);
+            }}
+          >
+            <label htmlFor="agent-port">Port</label>
+            <input id="agent-port" type="number" min={1024} max={65535} required value={port} onChange={(e) => setPort(e.target.value)} />
+            <button type="submit">Move agents to this port</button>
+          </form>
+        )}
+        {state.agentApiUrl && !state.agentApiOn && state.agentApiPort === null && <p className="notice">The agent API is off for this run of Memvault.</p>}
+        {state.agentApiPort === null && (
+          <p className="hint">
+            The agent API shares the app&apos;s port, chosen at start (<code>memvault start --port N</code>). To serve agents on a fixed port without the app, run{' '}
+            <code>memvault serve --port 7437</code>.
+          </p>
+        )}
       </section>
       <section className="card">
         <h3 style={{ marginTop: 0 }}>Embedding model</h3>

@@ -59,8 +59,8 @@ export class HttpVaultClient implements VaultClient {
     await this.send('POST', '/app/idle-lock', { idleLockMs: ms });
   }
 
-  async setAgentApi(on: boolean) {
-    await this.send('POST', '/app/agent-api', { on });
+  async setAgentApi(on: boolean, port?: number) {
+    await this.send('POST', '/app/agent-api', port === undefined ? { on } : { on, port });
   }
 
   async progress(): Promise<ProgressEvent | null> {
