@@ -7,6 +7,7 @@ import { ROLES } from '../contract/roles.js';
 import { MEMVAULT_VERSION } from '../contract/version.js';
 import { VaultService, describeVerify, diagnose, parseInput, type Session } from '../vault/index.js';
 import { registerAgentCommands } from './agent-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 import { registerEmbedderCommands } from './embedder-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { collect, int, json, num } from './args.js';
@@ -468,6 +469,7 @@ export function buildProgram(): Command {
 
   registerImportCommand(program, g);
   registerAgentCommands(program, g);
+  registerBackupCommands(program, g);
   registerEmbedderCommands(program, g);
   registerServerCommands(program, g);
   return program;

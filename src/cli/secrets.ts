@@ -40,14 +40,16 @@ export class SecretSource {
     return value;
   }
 
+  /** The next line of standard input, after any password read from it (a backup passphrase with --passphrase-stdin). */
+  async nextLine(): Promise<string> {
+    this.stdinLines ??= readAllLines();
+    const line = (await this.stdinLines)[this.stdinUsed++];
+    if (line === undefined) throw new VaultError('invalid_input', 'not enough lines on standard input for the passwords this command needs');
+    return line;
+  }
+
   private async ask(envName: string, prompt: string): Promise<string> {
-    if (this.fromStdin) {
-      this.stdinLines ??= readAllLines();
-      const lines = await this.stdinLines;
-      const line = lines[this.stdinUsed++];
-      if (line === undefined) throw new VaultError('invalid_input', 'not enough lines on standard input for the passwords this command needs');
-      return line;
-    }
+    if (this.fromStdin) return this.nextLine();
     const fromEnv = process.env[envName];
     if (fromEnv !== undefined && fromEnv !== '') {
       terminalBack();

@@ -200,7 +200,8 @@ export type MemoryReceipt = z.infer<typeof memoryReceiptSchema>;
 export const updateResultSchema = z.union([memorySchema, memoryReceiptSchema]);
 export type UpdateResult = z.infer<typeof updateResultSchema>;
 
-export const MEMORY_CHANGES = ['create', 'update', 'archive', 'delete'] as const;
+/** `conflict`: an imported edit that diverged from this vault's; it follows the local versions, which stay in the history. */
+export const MEMORY_CHANGES = ['create', 'update', 'archive', 'delete', 'conflict'] as const;
 
 export const memoryVersionSchema = memorySchema.omit({ id: true, space: true, createdAt: true, updatedAt: true }).extend({
   changedBy: z.string(),

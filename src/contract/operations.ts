@@ -2,6 +2,20 @@ import { z } from 'zod';
 import type { Permission } from './roles.js';
 import { agentInfoSchema, agentNameSchema, addAgentSchema, agentSelfSchema, issuedAgentSchema } from './agent.js';
 import { auditEventSchema, verifyReportSchema } from './audit.js';
+import {
+  backupCheckSchema,
+  backupInspectionSchema,
+  backupPathSchema,
+  checkBackupSchema,
+  contactKeySchema,
+  contactNameSchema,
+  contactSchema,
+  exportBackupSchema,
+  exportedBackupSchema,
+  importBackupSchema,
+  importReportSchema,
+  publicIdentitySchema,
+} from './backup.js';
 import { embedderConfigSchema, embedderInfoSchema } from './embedder.js';
 import {
   addMemoriesResultSchema,
@@ -104,6 +118,14 @@ export const OPERATIONS = {
   revokeAgent: op('agent.own', 'write', [agentNameSchema], agentInfoSchema),
   rotateAgent: op('agent.own', 'write', [agentNameSchema], issuedAgentSchema),
   agentSelf: op(null, 'read', [], agentSelfSchema),
+  exportBackup: op('backup.manage', 'write', [exportBackupSchema], exportedBackupSchema),
+  inspectBackup: op('backup.manage', 'read', [backupPathSchema], backupInspectionSchema),
+  checkBackup: op('backup.manage', 'write', [checkBackupSchema], backupCheckSchema),
+  importBackup: op('backup.manage', 'write', [importBackupSchema], importReportSchema),
+  publicIdentity: op(null, 'read', [], publicIdentitySchema),
+  addContact: op('backup.manage', 'write', [contactNameSchema, contactKeySchema, z.boolean().optional()], contactSchema),
+  listContacts: op('backup.manage', 'read', [], z.array(contactSchema)),
+  verifyContact: op('backup.manage', 'write', [contactNameSchema], contactSchema),
   lock: op(null, 'write', [], none),
 } as const satisfies Record<string, OperationSpec>;
 

@@ -19,5 +19,7 @@ export const PERMISSIONS = [
   'self.password',
   'agent.own',
   'agent.manage',
+  /** Exporting and importing backups and team bundles, and the contacts they come from. */
+  'backup.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -85,9 +85,9 @@ export const auditActivitySchema = z.object({
 });
 export type AuditActivity = z.infer<typeof auditActivitySchema>;
 
-/** Long work the vault reports while it runs: loading a space into the index (at the first list or search). */
+/** Long work the vault reports while it runs: loading a space into the index (at the first list or search), a backup's export, verification, embedding and merge. */
 export interface ProgressEvent {
-  phase: 'index';
+  phase: 'index' | 'export' | 'verify' | 'embed' | 'store';
   space: string;
   done: number;
   total: number;

@@ -222,4 +222,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX versions_epoch ON memory_versions(key_epoch);
   CREATE INDEX versions_per_field ON memory_versions(memory_id) WHERE record IS NULL;
   `,
+  `
+  -- Teammates whose bundles may be imported: their public keys (not secret), whether someone
+  -- compared the fingerprint out of band, and the newest bundle seen from each (rollback check).
+  CREATE TABLE contacts (
+    name TEXT PRIMARY KEY,
+    box_key BLOB NOT NULL,
+    signing_key BLOB NOT NULL UNIQUE,
+    verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+    last_sequence INTEGER NOT NULL DEFAULT 0,
+    last_bundle TEXT,
+    added_at INTEGER NOT NULL
+  ) STRICT;
+  -- Each profile's own bundle sequence: the next bundle carries sequence + 1 and names this one.
+  CREATE TABLE backups_sent (
+    profile_id TEXT PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
+    sequence INTEGER NOT NULL,
+    last_bundle TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

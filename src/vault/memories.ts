@@ -56,7 +56,11 @@ interface NewVersion {
   change: MemoryVersion['change'];
   model: string | null;
   fields: PlainFields;
+  /** Who changed it and when, where that is not this session now (a version from a backup). */
+  changedAt?: number;
+  changedBy?: string;
 }
+export type ImportedVersion = NewVersion & { changedAt: number; changedBy: string };
 
 /** Remembering, reading, searching, changing and forgetting memories. */
 export class MemoryOps {
@@ -372,14 +376,14 @@ export class MemoryOps {
    */
   private insertVersion(session: Session, place: RecordPlace, createdAt: number, v: NewVersion): StoredMemory {
     const { epoch, key } = session.keys.current(place.spaceId);
-    const changedAt = this.ctx.clock();
+    const changedAt = v.changedAt ?? this.ctx.clock();
     this.ctx.db
       .prepare(
         `INSERT INTO memory_versions (memory_id, version, kind, state, importance, valid_from, valid_until, changed_at,
            changed_by, change, embed_model, key_epoch, record)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(place.memoryId, place.version, v.kind, v.state, v.importance, v.validFrom, v.validUntil, changedAt, session.label, v.change,
+      .run(place.memoryId, place.version, v.kind, v.state, v.importance, v.validFrom, v.validUntil, changedAt, v.changedBy ?? session.label, v.change,
         v.fields.embedding ? v.model : null, epoch, sealRecord(key, place, v.fields));
     const stored: StoredMemory = {
       id: place.memoryId,
@@ -407,6 +411,18 @@ export class MemoryOps {
     const stored = this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId: cur.space_id, memoryId: cur.memory_id, version }, cur.created_at, v);
     this.ctx.db.prepare('UPDATE memories SET version = ?, change_seq = ? WHERE id = ?').run(version, this.ctx.bumpChangeSeq(), cur.memory_id);
     return stored;
+  }
+
+  /**
+   * Versions from a backup, inside the caller's transaction: a new memory (with its original
+   * creation time) when `createdAt` is given, else appended after the memory's current version.
+   */
+  writeImported(session: Session, spaceId: string, memoryId: string, createdAt: number | null, versions: readonly ImportedVersion[]): void {
+    let version = createdAt === null ? (this.ctx.db.prepare('SELECT version FROM memories WHERE id = ?').get(memoryId) as { version: number }).version : 0;
+    const created = createdAt ?? (this.ctx.db.prepare('SELECT created_at FROM memories WHERE id = ?').get(memoryId) as { created_at: number }).created_at;
+    if (createdAt !== null) this.ctx.db.prepare('INSERT INTO memories (id, space_id, version, created_at, change_seq) VALUES (?, ?, 0, ?, 0)').run(memoryId, spaceId, createdAt);
+    for (const v of versions) this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId, memoryId, version: ++version }, created, v);
+    this.ctx.db.prepare('UPDATE memories SET version = ?, change_seq = ? WHERE id = ?').run(version, this.ctx.bumpChangeSeq(), memoryId);
   }
 
   /** The current version of a memory in one of the session's spaces; any other id is simply not found. */

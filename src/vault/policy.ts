@@ -7,7 +7,7 @@ import type { Actor } from './session.js';
 /** The one table of who may do what (ARCHITECTURE.md, "Profiles, roles, permissions"). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: PERMISSIONS,
-  admin: ['memory.purge', 'memory.deleted', 'space.list', 'space.manage', 'profile.list', 'profile.manage', 'audit.read', 'stats.read', 'index.manage', 'self.password', 'agent.own', 'agent.manage'],
+  admin: ['memory.purge', 'memory.deleted', 'space.list', 'space.manage', 'profile.list', 'profile.manage', 'audit.read', 'stats.read', 'index.manage', 'self.password', 'agent.own', 'agent.manage', 'backup.manage'],
   // History stays until an owner or admin purges it: editors forget (tombstone), never destroy.
   editor: ['memory.read', 'memory.write', 'memory.delete', 'space.list', 'stats.read', 'self.password', 'agent.own'],
   auditor: ['audit.read', 'stats.read', 'profile.list', 'space.list', 'self.password'],

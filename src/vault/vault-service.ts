@@ -3,6 +3,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import type { AddMemoriesResult, Memory, MemoryVersion, Page, SearchHit, UpdateResult } from '../contract/memory.js';
 import { auditFilterSchema, auditQuerySchema, type AuditActivity, passwordSchema, profileNameSchema, type IndexStatus, type ProgressEvent, type UpkeepReport, type PasswordReset, type ProfileInfo, type SessionInfo, type SpaceInfo, type VaultStats } from '../contract/vault.js';
 import type { AgentGrant, AgentInfo, AgentSelf, IssuedAgent } from '../contract/agent.js';
+import type { BackupCheck, BackupInspection, ContactInfo, ExportedBackup, ImportReport, PublicIdentityInfo } from '../contract/backup.js';
 import type { OperationArgs, OperationName, OperationSurface } from '../contract/operations.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { deriveKey, newKdfParams, type KdfPreset } from '../crypto/kdf.js';
@@ -22,6 +23,7 @@ import type { RateState } from './rate-meter.js';
 import type { Session } from './session.js';
 import { parse } from './validate.js';
 import { AgentOps } from './agents.js';
+import { BackupOps } from './backups.js';
 import { MemoryOps } from './memories.js';
 import { ProfileOps } from './profiles.js';
 import { ReindexOps } from './reindex.js';
@@ -78,6 +80,7 @@ export class VaultService implements OperationSurface<Session> {
   private readonly spaces: SpaceOps;
   private readonly profiles: ProfileOps;
   private readonly agents: AgentOps;
+  private readonly backups: BackupOps;
   private readonly rotation: KeyRotation;
   private readonly upkeeping: Upkeep;
 
@@ -89,6 +92,7 @@ export class VaultService implements OperationSurface<Session> {
     this.spaces = new SpaceOps(ctx, this.rotation);
     this.profiles = new ProfileOps(ctx, this.rotation);
     this.agents = new AgentOps(ctx, this.rotation);
+    this.backups = new BackupOps(ctx, this.memories, this.spaces);
   }
 
   get vaultId(): string {
@@ -478,6 +482,46 @@ export class VaultService implements OperationSurface<Session> {
 
   resetPassword(session: Session, profile: In<'resetPassword', 0>, next: In<'resetPassword', 1>): Promise<PasswordReset> {
     return this.profiles.resetPassword(session, profile, next);
+  }
+
+  // ---------------------------------------------------------------- backups and contacts
+
+  /** Writes a backup or team bundle; progress and cancelling stay in process. */
+  exportBackup(session: Session, raw: In<'exportBackup', 0>, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<ExportedBackup> {
+    return this.backups.exportBackup(session, raw, onProgress, signal);
+  }
+
+  /** A file's header, before any unlock or key. */
+  static inspectBackupFile(file: string): Promise<BackupInspection> {
+    return BackupOps.inspect(file);
+  }
+
+  inspectBackup(session: Session, file: In<'inspectBackup', 0>): Promise<BackupInspection> {
+    return this.backups.inspectBackup(session, file);
+  }
+
+  checkBackup(session: Session, raw: In<'checkBackup', 0>, onProgress?: (event: ProgressEvent) => void): Promise<BackupCheck> {
+    return this.backups.checkBackup(session, raw, onProgress);
+  }
+
+  importBackup(session: Session, raw: In<'importBackup', 0>, onProgress?: (event: ProgressEvent) => void): Promise<ImportReport> {
+    return this.backups.importBackup(session, raw, onProgress);
+  }
+
+  publicIdentity(session: Session): PublicIdentityInfo {
+    return this.backups.publicIdentity(session);
+  }
+
+  addContact(session: Session, name: In<'addContact', 0>, key: In<'addContact', 1>, replace?: In<'addContact', 2>): ContactInfo {
+    return this.backups.addContact(session, name, key, replace);
+  }
+
+  listContacts(session: Session): ContactInfo[] {
+    return this.backups.listContacts(session);
+  }
+
+  verifyContact(session: Session, name: In<'verifyContact', 0>): ContactInfo {
+    return this.backups.verifyContact(session, name);
   }
 
   // ---------------------------------------------------------------- agent credentials

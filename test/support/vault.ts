@@ -16,11 +16,11 @@ export interface TestVault {
 }
 
 /** A real vault file in a fresh temporary folder, with the test-only KDF cost. */
-export async function createTestVault(options: VaultOptions = {}): Promise<TestVault> {
+export async function createTestVault(options: VaultOptions & { ownerName?: string } = {}): Promise<TestVault> {
   const dir = mkdtempSync(join(tmpdir(), 'memvault-test-'));
   const path = join(dir, 'vault.db');
   const created = await VaultService.create(path, { ownerName: 'olivia', password: OWNER_PASSWORD, kdf: 'insecure-test-only', stateDir: join(dir, 'state'), ...options });
-  const owner = await created.service.unlock('olivia', OWNER_PASSWORD);
+  const owner = await created.service.unlock(options.ownerName ?? 'olivia', OWNER_PASSWORD);
   return {
     dir,
     path,

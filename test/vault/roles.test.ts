@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { encodePublicKey } from '../../src/backup/identity.js';
+import { newBoxKeyPair, newSigningKeyPair } from '../../src/crypto/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/contract/roles.js';
 import { OPERATIONS } from '../../src/contract/operations.js';
@@ -16,18 +19,20 @@ const SPACES = ['createSpace', 'grantSpace', 'revokeSpace', 'rekeySpaces'];
 const PROFILES = ['addProfile', 'changeRole', 'removeProfile', 'resetPassword'];
 const AUDIT = ['listAudit', 'auditActivity', 'verifyAudit', 'exportAudit'];
 const AGENTS = ['addAgent', 'listAgents', 'pauseAgent', 'resumeAgent', 'revokeAgent', 'rotateAgent'];
-const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'setEmbedder', 'changePassword', ...AGENTS];
+const BACKUPS = ['exportBackup', 'inspectBackup', 'checkBackup', 'importBackup', 'addContact', 'listContacts', 'verifyContact'];
+const ALL = [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'setEmbedder', 'changePassword', ...AGENTS, ...BACKUPS];
 const EXPECTED: Record<Role, string[]> = {
   owner: ALL,
   // History is destroyed only by the owner and admins; editors forget (a tombstone).
   // Where memory content is sent to be embedded is the owner's choice alone.
-  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS],
+  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS, ...BACKUPS],
   editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword', ...AGENTS],
   auditor: [...AUDIT, 'stats', 'listSpaces', 'listProfiles', 'changePassword'],
   viewer: [...MEMORY_READ, 'listSpaces', 'changePassword'],
 };
 
 const PASSWORD = 'role-password-1';
+const PASSPHRASE_FOR_BACKUP = 'matrix backup passphrase';
 
 describe('role x operation matrix', () => {
   it('covers every operation the contract declares with a permission', () => {
@@ -52,6 +57,9 @@ describe('role x operation matrix', () => {
   });
   afterAll(() => v.cleanup());
 
+  let backupFile: string | undefined;
+  const ownerBackup = async () => (backupFile ??= (await v.service.exportBackup(v.owner, { file: join(v.dir, 'matrix.mvb'), passphrase: PASSPHRASE_FOR_BACKUP })).file);
+  const teammate = async () => ({ key: encodePublicKey({ boxKey: newBoxKeyPair().publicKey, signingKey: newSigningKeyPair().publicKey }) });
   const ownerAgent = (unique: string) => v.service.addAgent(v.owner, { name: `o-${unique}`, spaces: ['default'], grants: ['read'] });
 
   /** Each operation with arguments that succeed, or fail for a reason other than the role. */
@@ -107,6 +115,16 @@ describe('role x operation matrix', () => {
       case 'resumeAgent': return svc.resumeAgent(s, ownerAgent(unique).agent.name);
       case 'revokeAgent': return svc.revokeAgent(s, ownerAgent(unique).agent.name);
       case 'rotateAgent': return svc.rotateAgent(s, ownerAgent(unique).agent.name);
+      case 'exportBackup': return svc.exportBackup(s, { file: join(v.dir, `${unique}.mvb`), passphrase: PASSPHRASE_FOR_BACKUP });
+      case 'inspectBackup': return svc.inspectBackup(s, await ownerBackup());
+      case 'checkBackup': return svc.checkBackup(s, { file: await ownerBackup(), passphrase: PASSPHRASE_FOR_BACKUP });
+      case 'importBackup': return svc.importBackup(s, { file: await ownerBackup(), passphrase: PASSPHRASE_FOR_BACKUP });
+      case 'addContact': return svc.addContact(s, `c-${unique}`, (await teammate()).key);
+      case 'listContacts': return svc.listContacts(s);
+      case 'verifyContact': {
+        svc.addContact(v.owner, `k-${unique}`, (await teammate()).key, true);
+        return svc.verifyContact(s, `k-${unique}`);
+      }
       default: throw new Error(`no runner for ${op}`);
     }
   };

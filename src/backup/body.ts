@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { MEMORY_CHANGES, MEMORY_STATES, kindSchema, LIMITS } from '../contract/memory.js';
+
+/**
+ * The body's plaintext: JSON Lines, one record per line. First `contents`, then `memory`
+ * records (each with every version) and `audit` events, then `end` (the counts: the manifest),
+ * and last `signature`, the sender's Ed25519 signature over the header and everything before it.
+ */
+const iso = z.iso.datetime();
+const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+export const versionRecordSchema = z.strictObject({
+  version: z.number().int().min(1),
+  kind: kindSchema,
+  state: z.enum(MEMORY_STATES),
+  importance: z.number().min(0).max(1),
+  validFrom: iso.nullable(),
+  validUntil: iso.nullable(),
+  changedAt: iso,
+  changedBy: z.string().max(256),
+  change: z.enum(MEMORY_CHANGES),
+  content: z.string().max(LIMITS.contentBytes),
+  context: z.string().max(LIMITS.contextBytes),
+  tags: z.array(z.string().max(LIMITS.tagChars)).max(LIMITS.tags),
+  /** JSON text, as the vault keeps it. */
+  metadata: z.string().max(LIMITS.metadataBytes * 2),
+  source: z.string().max(256),
+  /** The embedding model's id, and the vector (float32 little-endian, base64); both null where none was stored. */
+  model: z.string().max(256).nullable(),
+  vector: b64.max(LIMITS.vectorDims * 6).nullable(),
+});
+export type VersionRecord = z.infer<typeof versionRecordSchema>;
+
+const spaceName = z.string().min(1).max(64);
+
+export const bodyRecordSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('contents'), vaultId: z.string(), spaces: z.array(spaceName).max(1000), withAudit: z.boolean() }),
+  z.strictObject({ t: z.literal('memory'), id: z.uuid(), space: spaceName, createdAt: iso, versions: z.array(versionRecordSchema).min(1).max(100_000) }),
+  z.strictObject({
+    t: z.literal('audit'),
+    seq: z.number().int().min(1),
+    ts: z.number().int(),
+    actorType: z.string(),
+    actorId: z.string(),
+    action: z.string(),
+    targets: z.string(),
+    outcome: z.string(),
+    details: z.string(),
+    prevHash: b64,
+    hash: b64,
+  }),
+  z.strictObject({ t: z.literal('end'), spaces: z.number().int(), memories: z.number().int(), versions: z.number().int(), auditEvents: z.number().int() }),
+  z.strictObject({ t: z.literal('signature'), signature: b64 }),
+]);
+export type BodyRecord = z.infer<typeof bodyRecordSchema>;
+export type MemoryRecord = Extract<BodyRecord, { t: 'memory' }>;
+export type AuditRecord = Extract<BodyRecord, { t: 'audit' }>;
+export type ContentsRecord = Extract<BodyRecord, { t: 'contents' }>;
+export type EndRecord = Extract<BodyRecord, { t: 'end' }>;

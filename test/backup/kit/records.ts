@@ -1,0 +1,40 @@
+import type { BodyRecord } from '../../../src/backup/body.js';
+
+/** Three memories with long content: the body spans three chunks, so chunks can be cut and swapped. */
+export function kitRecords(): BodyRecord[] {
+  const memory = (n: number): BodyRecord => ({
+    t: 'memory',
+    id: `00000000-0000-4000-8000-00000000000${n}`,
+    space: 'kit',
+    createdAt: '2026-12-01T00:00:00.000Z',
+    versions: [
+      {
+        version: 1,
+        kind: 'note',
+        state: 'active',
+        importance: 0.5,
+        validFrom: null,
+        validUntil: null,
+        changedAt: '2026-12-01T00:00:00.000Z',
+        changedBy: 'profile:kit',
+        change: 'create',
+        content: `Kit memory ${n}: ${'the quick brown fox jumps over the lazy dog. '.repeat(700)}`.slice(0, 30_000),
+        context: '',
+        tags: ['kit'],
+        metadata: '{}',
+        source: 'profile:kit',
+        model: null,
+        vector: null,
+      },
+    ],
+  });
+  return [
+    { t: 'contents', vaultId: 'kit-vault', spaces: ['kit'], withAudit: false },
+    memory(1),
+    memory(2),
+    memory(3),
+    memory(4),
+    memory(5),
+    { t: 'end', spaces: 1, memories: 5, versions: 5, auditEvents: 0 },
+  ];
+}
