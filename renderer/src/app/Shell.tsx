@@ -3,6 +3,7 @@ import { Navigate, NavLink, Route, Routes } from 'react-router';
 import type { Permission } from '../../../src/contract/roles.js';
 import { AgentsScreen } from '../screens/Agents.js';
 import { AuditScreen } from '../screens/Audit.js';
+import { BackupsScreen } from '../screens/Backups.js';
 import { MemoriesScreen } from '../screens/Memories.js';
 import { PeopleScreen } from '../screens/People.js';
 import { SettingsScreen } from '../screens/Settings.js';
@@ -21,6 +22,7 @@ const SECTIONS: readonly Section[] = [
   { path: '/people', label: 'Spaces & profiles', needs: 'profile.manage' },
   { path: '/agents', label: 'Agents', needs: 'agent.own' },
   { path: '/audit', label: 'Audit log', needs: 'audit.read' },
+  { path: '/backups', label: 'Backups', needs: 'backup.manage' },
   { path: '/settings', label: 'Settings', needs: null },
 ];
 
@@ -78,6 +80,8 @@ function screenFor(path: string) {
       return <AgentsScreen />;
     case '/audit':
       return <AuditScreen />;
+    case '/backups':
+      return <BackupsScreen />;
     default:
       return <SettingsScreen />;
   }
