@@ -6,7 +6,16 @@ import { MEMORY_CHANGES, MEMORY_STATES, kindSchema, LIMITS } from '../contract/m
  * records (each with every version) and `audit` events, then `end` (the counts: the manifest),
  * and last `signature`, the sender's Ed25519 signature over the header and everything before it.
  */
-const iso = z.iso.datetime();
+/** Times are normalised to the form the vault reads back, so a re-import finds the same versions. */
+const iso = z.iso.datetime().transform((s) => new Date(s).toISOString());
+const jsonObject = (text: string) => {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+};
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 export const versionRecordSchema = z.strictObject({
@@ -23,7 +32,7 @@ export const versionRecordSchema = z.strictObject({
   context: z.string().max(LIMITS.contextBytes),
   tags: z.array(z.string().max(LIMITS.tagChars)).max(LIMITS.tags),
   /** JSON text, as the vault keeps it. */
-  metadata: z.string().max(LIMITS.metadataBytes * 2),
+  metadata: z.string().max(LIMITS.metadataBytes).refine(jsonObject, 'metadata must be a JSON object'),
   source: z.string().max(256),
   /** The embedding model's id, and the vector (float32 little-endian, base64); both null where none was stored. */
   model: z.string().max(256).nullable(),
@@ -35,7 +44,7 @@ const spaceName = z.string().min(1).max(64);
 
 export const bodyRecordSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('contents'), vaultId: z.string(), spaces: z.array(spaceName).max(1000), withAudit: z.boolean() }),
-  z.strictObject({ t: z.literal('memory'), id: z.uuid(), space: spaceName, createdAt: iso, versions: z.array(versionRecordSchema).min(1).max(100_000) }),
+  z.strictObject({ t: z.literal('memory'), id: z.uuid().regex(/^[0-9a-f-]{36}$/, 'ids are lower case'), space: spaceName, createdAt: iso, versions: z.array(versionRecordSchema).min(1).max(100_000) }),
   z.strictObject({
     t: z.literal('audit'),
     seq: z.number().int().min(1),

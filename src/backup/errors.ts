@@ -2,7 +2,7 @@ import type { ErrorCode } from '../contract/errors.js';
 
 /**
  * Why a backup file was refused, one name per failure (the bad-file kit in
- * test/backup/bad-files names the reason each file must give). The message says what to do.
+ * test/backup/kit names the reason each file must give). The message says what to do.
  */
 export const BACKUP_FAILURES = {
   not_a_backup: ['invalid_input', 'this file is not a Memvault backup'],

@@ -9,6 +9,8 @@ import { encodeHeader, fileSubkey, headerMac, MAC_BYTES, MAX_HEADER_BYTES, parse
 import { unwrapFileKey, type BackupKey } from './stanzas.js';
 import { BodyWriter, CHUNK_BYTES, openBody, SEALED_CHUNK_BYTES } from './stream.js';
 
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
 /** What the signature covers: the header with its MAC, and the SHA-256 of every body line before the signature. */
 function signatureMessage(headerWithMac: Uint8Array, bodyDigest: Uint8Array): Uint8Array {
   return Buffer.concat([Buffer.from('memvault-backup-v1 signature\0'), createHash('sha256').update(headerWithMac).digest(), bodyDigest]);
@@ -148,6 +150,8 @@ export async function openBackupFile(path: string, key: BackupKey, onProgress?: 
     try {
       for (const plain of openBody(file.read, parsed.bodyOffset, payloadKey, parsed.mac)) {
         carry = carry.length ? Buffer.concat([carry, plain]) : Buffer.from(plain);
+        // No record comes near this; a longer line is a hostile file making every chunk re-copy it.
+        if (carry.length > MAX_LINE_BYTES) throw new BackupError('bad_body', 'a line is longer than any record');
         let nl: number;
         while ((nl = carry.indexOf(0x0a)) >= 0) {
           lines.push(carry.subarray(0, nl + 1));

@@ -129,6 +129,7 @@ export class BackupOps {
 
   async exportBackup(session: Session, raw: unknown, onProgress: Progress = () => {}, signal?: AbortSignal): Promise<ExportedBackup> {
     this.ctx.authorize(session, 'exportBackup', []);
+    this.mayHandleContent(session, 'exportBackup', 'memory.read');
     const input = parse(exportBackupSchema, raw);
     if (input.withAudit && !actorMay(session.actor, 'audit.read')) throw forbidden('this role may not read the audit log, so it cannot export it');
     const spaceIds = input.spaces.length > 0 ? input.spaces.map((name) => this.ctx.requireSpace(name)) : [...session.keys.spaceIds()].sort((a, b) => this.ctx.spaceName(a).localeCompare(this.ctx.spaceName(b)));
@@ -162,6 +163,13 @@ export class BackupOps {
     } finally {
       zeroize(fileKey, signingSecret);
     }
+  }
+
+  /** Backups carry memory content: handling one needs the content permission too (admins manage, never read). */
+  private mayHandleContent(session: Session, op: 'exportBackup' | 'checkBackup' | 'importBackup', permission: 'memory.read' | 'memory.write'): void {
+    if (actorMay(session.actor, permission)) return;
+    this.ctx.denied(session, op, [], { permission });
+    throw new VaultError('forbidden', `a backup holds memory content, and this role may not ${permission === 'memory.read' ? 'read' : 'write'} memories`, { details: { permission } });
   }
 
   /** The vault's calibrated cost where it is above the format's floor, never above its ceiling. */
@@ -258,6 +266,7 @@ export class BackupOps {
 
   async checkBackup(session: Session, raw: unknown, onProgress: Progress = () => {}): Promise<BackupCheck> {
     this.ctx.authorize(session, 'checkBackup', []);
+    this.mayHandleContent(session, 'checkBackup', 'memory.read');
     const input = parse(checkBackupSchema, raw);
     const inspection = await BackupOps.inspect(input.file);
     const opened = await this.openFile(session, input.file, input.passphrase, onProgress);
@@ -281,10 +290,13 @@ export class BackupOps {
 
   async importBackup(session: Session, raw: unknown, onProgress: Progress = () => {}): Promise<ImportReport> {
     this.ctx.authorize(session, 'importBackup', []);
+    this.mayHandleContent(session, 'importBackup', 'memory.write');
     const input = parse(importBackupSchema, raw);
+    const team = input.passphrase === undefined;
+    // The sender is in the MAC'd header: a stranger's bundle is refused before its body is decrypted.
+    if (team) this.trustedSender(translatedSync(() => inspectBackupFile(input.file)).header.sender);
     const opened = await this.openFile(session, input.file, input.passphrase, onProgress);
     const sender = opened.header.sender;
-    const team = input.passphrase === undefined;
     const contact = team ? this.trustedSender(sender) : this.senderContact(sender);
     let older = false;
     if (team && contact) {
@@ -297,7 +309,7 @@ export class BackupOps {
     }
     const quarantine = team && contact && contact.verified === 0 ? `quarantine-${contact.name}`.slice(0, 64) : null;
     const records = opened.records.filter((r): r is MemoryRecord => r.t === 'memory');
-    const vectors = await this.vectorsFor(records, onProgress);
+    const vectors = await translated(() => this.vectorsFor(records, onProgress));
     const target = (r: MemoryRecord) => quarantine ?? input.into ?? r.space;
 
     return this.ctx.act(session, 'importBackup', (trail) => {

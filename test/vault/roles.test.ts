@@ -25,7 +25,8 @@ const EXPECTED: Record<Role, string[]> = {
   owner: ALL,
   // History is destroyed only by the owner and admins; editors forget (a tombstone).
   // Where memory content is sent to be embedded is the owner's choice alone.
-  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS, ...BACKUPS],
+  // A backup holds memory content, which admins never read: they inspect files and manage contacts.
+  admin: ['purgeMemory', ...SPACES, 'listSpaces', ...PROFILES, 'listProfiles', ...AUDIT, 'stats', 'reindex', 'changePassword', ...AGENTS, 'inspectBackup', 'addContact', 'listContacts', 'verifyContact'],
   editor: [...MEMORY_READ, ...MEMORY_WRITE, ...MEMORY_DELETE, 'listSpaces', 'stats', 'changePassword', ...AGENTS],
   auditor: [...AUDIT, 'stats', 'listSpaces', 'listProfiles', 'changePassword'],
   viewer: [...MEMORY_READ, 'listSpaces', 'changePassword'],

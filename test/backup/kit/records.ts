@@ -1,6 +1,6 @@
 import type { BodyRecord } from '../../../src/backup/body.js';
 
-/** Three memories with long content: the body spans three chunks, so chunks can be cut and swapped. */
+/** Five memories with long content: the body spans three chunks, so chunks can be cut and swapped. */
 export function kitRecords(): BodyRecord[] {
   const memory = (n: number): BodyRecord => ({
     t: 'memory',
