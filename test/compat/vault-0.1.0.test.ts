@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { VaultService } from '../../src/vault/vault-service.js';
 import { HashEmbedder } from '../support/hash-embedder.js';
 
@@ -32,7 +33,7 @@ describe('a vault written by release 0.1.0', () => {
   it('migrates to the current schema and keeps every key at epoch 0', () => {
     const db = new Database(join(dir, 'vault.db'), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(db.prepare('SELECT DISTINCT key_epoch FROM memory_versions').all()).toEqual([{ key_epoch: 0 }]);
       expect(db.prepare("SELECT DISTINCT signer FROM audit_checkpoints").all()).toEqual([{ signer: 'vault' }]);
     } finally {

@@ -188,7 +188,7 @@ export interface components {
             changedBy: string;
             changedAt: string;
             /** @enum {string} */
-            change: "create" | "update" | "archive" | "delete";
+            change: "create" | "update" | "archive" | "delete" | "conflict";
         };
         MemoryPageInput: {
             items: components["schemas"]["MemoryInput"][];
@@ -331,7 +331,7 @@ export interface components {
             changedBy: string;
             changedAt: string;
             /** @enum {string} */
-            change: "create" | "update" | "archive" | "delete";
+            change: "create" | "update" | "archive" | "delete" | "conflict";
         };
         MemoryPage: {
             items: components["schemas"]["Memory"][];
