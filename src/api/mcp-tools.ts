@@ -3,6 +3,7 @@ import { MEMVAULT_VERSION } from '../contract/version.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { DEFAULT_SPACE_RULE, contentSchema, contextSchema, kindSchema, LIMITS, memoryIdSchema, SEARCH_MODES, spaceNameSchema, tagSchema, tagsSchema, updateMemorySchema } from '../contract/memory.js';
+import { textSchema } from '../contract/text.js';
 import type { Session, VaultService } from '../vault/index.js';
 import type { AgentGrant } from '../contract/agent.js';
 import { toProblem } from './problem.js';
@@ -35,13 +36,13 @@ export function createMcpServer(service: VaultService, session: () => Session, g
           'Store one durable memory: a fact, preference, decision or episode worth recalling later. Write it as a self-contained ' +
           'sentence ("The user prefers pnpm over npm"). Near-duplicates of an existing memory are refused with its id; update that one instead.',
         inputSchema: {
-          content: contentSchema.describe(`The memory itself, up to ${LIMITS.contentBytes} bytes`),
+          content: contentSchema.describe(`The memory itself, up to ${LIMITS.contentChars} characters`),
           context: contextSchema
             .optional()
             .describe(
               'Optional text that helps find the memory later but is not part of it: the question it answers, the surrounding ' +
                 'conversation, the document or date it comes from. Pass it when the memory is a short reply whose topic is only ' +
-                `clear from what came before ("Yes, every Sunday" after "Do you still go hiking?"). Up to ${LIMITS.contextBytes} bytes.`,
+                `clear from what came before ("Yes, every Sunday" after "Do you still go hiking?"). Up to ${LIMITS.contextChars} characters.`,
             ),
           kind: kindSchema.optional().describe('fact, preference, episode, note (default) or another lowercase slug'),
           tags: tagsSchema.optional().describe('Short labels for filtering, e.g. ["project-x", "tooling"]'),
@@ -92,7 +93,7 @@ export function createMcpServer(service: VaultService, session: () => Session, g
         description:
           'Search memories by meaning and keywords (hybrid by default). Returns the best matches with their ids, scores, tags and spaces.',
         inputSchema: {
-          query: z.string().min(1).max(LIMITS.queryChars).describe('What to look for, in natural language or keywords'),
+          query: textSchema({ name: 'query', min: 1, max: LIMITS.queryChars }).describe('What to look for, in natural language or keywords'),
           k: z.number().int().min(1).max(LIMITS.maxK).optional().describe(`How many results (default 10, at most ${LIMITS.maxK})`),
           mode: z.enum(SEARCH_MODES).optional().describe('hybrid (default), vector (meaning only) or keyword (exact words)'),
           spaces: z.array(spaceNameSchema).max(64).optional().describe('Only these spaces'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { agentSelfSchema } from '../contract/agent.js';
-import { addMemoriesResultSchema, addMemorySchema, memoryPageSchema, memoryReceiptSchema, memorySchema, memoryVersionSchema, searchHitSchema, searchSchema, updateMemorySchema } from '../contract/memory.js';
+import { addMemoriesResultSchema, addMemorySchema, memoryPageSchema, memoryReceiptSchema, memorySchema, memoryVersionSchema, searchHitSchema, searchSchema, memoryChangeSchema } from '../contract/memory.js';
 import { problemSchema } from './problem.js';
 
 /** Schemas the OpenAPI document names under components/schemas, so generated clients get a `Memory` type and friends. */
@@ -12,13 +12,16 @@ const COMPONENTS: readonly [z.ZodType, string][] = [
   [searchHitSchema, 'SearchHit'],
   [addMemorySchema, 'NewMemory'],
   [addMemoriesResultSchema, 'AddMemoriesResult'],
-  [updateMemorySchema, 'MemoryChange'],
+  [memoryChangeSchema, 'MemoryChange'],
   [searchSchema, 'SearchRequest'],
   [agentSelfSchema, 'AgentSelf'],
   [problemSchema, 'Problem'],
 ];
 
-/** Idempotent: several servers in one process (the tests) register once. */
+/** Idempotent: several servers in one process (the tests) register once. A schema's own `.meta()` (the search request's rule) is kept. */
 export function registerOpenApiComponents(): void {
-  for (const [schema, id] of COMPONENTS) if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
+  for (const [schema, id] of COMPONENTS) {
+    const meta = z.globalRegistry.get(schema);
+    if (meta?.id !== id) z.globalRegistry.add(schema, { ...meta, id });
+  }
 }

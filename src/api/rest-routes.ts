@@ -6,9 +6,13 @@ import {
   addMemoriesRequestSchema,
   addMemoriesResultSchema,
   addMemorySchema,
+  cursorSchema,
+  FILTER_VALUES,
+  filterSchema,
   kindSchema,
   LIMITS,
   MEMORY_STATES,
+  memoryChangeSchema,
   memoryIdSchema,
   memoryPageSchema,
   memorySchema,
@@ -17,35 +21,53 @@ import {
   searchSchema,
   spaceNameSchema,
   tagSchema,
-  updateMemorySchema,
   updateResultSchema,
 } from '../contract/memory.js';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem.js';
 import type { VaultService } from '../vault/index.js';
 import { sessionOf } from './request-context.js';
 
-/** Repeated query parameters or comma-separated values, as agents write them either way. */
-const listParam = <T extends z.ZodType<string, string>>(item: T) =>
+/**
+ * A parameter given once or repeated (`tag=a&tag=b`): the query parser makes one string or an
+ * array of them. Commas are not separators, as OpenAPI's default form for query lists has it.
+ */
+const listParam = <T extends z.ZodType<string, string>>(item: T, name: string, max: number) =>
   z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s.length > 0))
-    .pipe(z.array(item).max(64))
+    .union([item, z.array(item).min(1).max(max)], {
+      error: (issue) => {
+        if (typeof issue.input === 'string' && issue.input.includes(',')) return `${name}: repeat the parameter for several values (${name}=a&${name}=b); a comma does not separate them`;
+        const branch = issue.code === 'invalid_union' ? issue.errors[Array.isArray(issue.input) ? 1 : 0]?.[0] : undefined;
+        return branch?.message;
+      },
+    })
+    .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]))
     .optional();
 
+/**
+ * A whole number as a query writes it. z.coerce.number() would also take `0x10`, `1e2` and ` 7`,
+ * which the document's `integer` does not; the number form below is what JSON Schema reads as one.
+ */
+const limitParam = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'limit must be a whole number')
+  .transform(Number)
+  .pipe(z.number().int('limit must be a whole number').min(1).max(LIMITS.listLimit))
+  .meta({ type: 'integer', minimum: 1, maximum: LIMITS.listLimit, default: 50, pattern: undefined })
+  .default(50);
+
 const listQuerySchema = z.strictObject({
-  space: listParam(spaceNameSchema),
-  kind: listParam(kindSchema),
-  tag: listParam(tagSchema),
-  state: listParam(z.enum(MEMORY_STATES)),
-  source: z.string().min(1).max(LIMITS.sourceChars).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(LIMITS.listLimit).default(50),
-  cursor: z.string().max(256).optional(),
+  space: listParam(spaceNameSchema, 'space', FILTER_VALUES.spaces),
+  kind: listParam(kindSchema, 'kind', FILTER_VALUES.kinds),
+  tag: listParam(tagSchema, 'tag', FILTER_VALUES.tags),
+  state: listParam(z.enum(MEMORY_STATES), 'state', FILTER_VALUES.states),
+  source: filterSchema.shape.source,
+  since: filterSchema.shape.since,
+  until: filterSchema.shape.until,
+  limit: limitParam,
+  cursor: cursorSchema.optional(),
 });
 
 const idParams = z.strictObject({ id: memoryIdSchema });
-const patchSchema = updateMemorySchema.omit({ id: true });
 
 const BEARER = [{ bearerAuth: [] }];
 const problem = (description: string) => ({ description: `${description} (RFC 9457 problem details; \`type\` is urn:memvault:problem:<code>)`, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } });
@@ -125,7 +147,7 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService, 
     service.getMemory(sessionOf(req), req.params.id),
   );
 
-  r.patch('/v1/memories/:id', { schema: { operationId: 'updateMemory', summary: 'Change a memory; a new version is kept. A caller without read permission gets a receipt (id, space, version, state, updatedAt), never the content', tags: ['memories'], security: BEARER, params: idParams, body: patchSchema, response: { 200: updateResultSchema, ...ERRORS } } }, (req) =>
+  r.patch('/v1/memories/:id', { schema: { operationId: 'updateMemory', summary: 'Change a memory; a new version is kept. A caller without read permission gets a receipt (id, space, version, state, updatedAt), never the content', tags: ['memories'], security: BEARER, params: idParams, body: memoryChangeSchema, response: { 200: updateResultSchema, ...ERRORS } } }, (req) =>
     service.updateMemory(sessionOf(req), { ...req.body, id: req.params.id }),
   );
 

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerOpenApiComponents } from './openapi-components.js';
+import { servedDocument } from './openapi-document.js';
 import { VaultError, type VaultService } from '../vault/index.js';
 import { checkConnectionFolder, refuseIfRunning, removeConnectionFile, writeConnectionFile } from './connection-file.js';
 import { FailureThrottle } from './failure-throttle.js';
@@ -218,8 +219,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.extra) await options.extra.register(app, origins);
   registerRestRoutes(app, service, limits.batchBodyBytes);
   registerMcpRoute(app, service, SECURITY_HEADERS);
-  // The document names the address it was fetched from: the port is chosen at start.
-  app.get('/openapi.json', { schema: { hide: true } }, () => ({ ...app.swagger(), servers: [{ url, description: 'This Memvault, on loopback' }] }));
+  app.get('/openapi.json', { schema: { hide: true } }, () => servedDocument(app.swagger(), { url, dimensions: service.vectorDimensions() }));
 
   try {
     await app.listen({ host: address, port: requestedPort });

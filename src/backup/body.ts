@@ -16,6 +16,8 @@ const jsonObject = (text: string) => {
     return false;
   }
 };
+/** Longer than the largest metadata the contract allows as JSON text, escapes included (about 800,000 characters). */
+const METADATA_TEXT_MAX = 1 << 20;
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 export const versionRecordSchema = z.strictObject({
@@ -28,11 +30,12 @@ export const versionRecordSchema = z.strictObject({
   changedAt: iso,
   changedBy: z.string().max(256),
   change: z.enum(MEMORY_CHANGES),
-  content: z.string().max(LIMITS.contentBytes),
-  context: z.string().max(LIMITS.contextBytes),
-  tags: z.array(z.string().max(LIMITS.tagChars)).max(LIMITS.tags),
-  /** JSON text, as the vault keeps it. */
-  metadata: z.string().max(LIMITS.metadataBytes).refine(jsonObject, 'metadata must be a JSON object'),
+  // Bounds in UTF-16 units, twice the character limits: a character may take two.
+  content: z.string().max(2 * LIMITS.contentChars),
+  context: z.string().max(2 * LIMITS.contextChars),
+  tags: z.array(z.string().max(2 * LIMITS.tagChars)).max(LIMITS.tags),
+  /** JSON text, as the vault keeps it (nested objects from releases before 0.4 included). */
+  metadata: z.string().max(METADATA_TEXT_MAX).refine(jsonObject, 'metadata must be a JSON object'),
   source: z.string().max(256),
   /** The embedding model's id, and the vector (float32 little-endian, base64); both null where none was stored. */
   model: z.string().max(256).nullable(),

@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import { textSchema } from './text.js';
 
+/** Lengths are in characters (code points), as the OpenAPI document states them. */
 export const LIMITS = {
-  contentBytes: 32 * 1024,
-  contextBytes: 16 * 1024,
+  contentChars: 32 * 1024,
+  contextChars: 16 * 1024,
   tags: 32,
   tagChars: 64,
-  metadataBytes: 8 * 1024,
+  /** Metadata is a flat object: at most this many keys, each naming text, a number, true/false, null or a short list of those. */
+  metadataKeys: 32,
+  metadataKeyChars: 64,
+  metadataTextChars: 256,
+  metadataListItems: 16,
   sourceChars: 128,
   maxK: 100,
   listLimit: 500,
@@ -34,54 +40,57 @@ export type MemoryIdsInput = z.input<typeof memoryIdsSchema>;
 
 export const spaceNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'space names: 1-64 letters, digits, space _ . -');
 
-const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
-
-export const contentSchema = z
-  .string()
-  .refine((s) => s.trim().length > 0, 'content must not be empty')
-  .refine((s) => utf8Bytes(s) <= LIMITS.contentBytes, `content is larger than ${LIMITS.contentBytes} bytes`);
+export const contentSchema = textSchema({ name: 'content', max: LIMITS.contentChars, nonBlank: true });
 
 /**
  * Text that helps find a memory but is not what it says: the conversation around it, the
  * document it came from, the date it refers to. Sealed like the content, keyword-indexed in a
  * column of its own at a lower weight, not embedded.
  */
-export const contextSchema = z
-  .string()
-  .refine((s) => utf8Bytes(s) <= LIMITS.contextBytes, `context is larger than ${LIMITS.contextBytes} bytes`);
+export const contextSchema = textSchema({ name: 'context', max: LIMITS.contextChars });
 
-export const tagSchema = z
-  .string()
-  .min(1)
-  .max(LIMITS.tagChars)
-  .regex(/^[^\s,]+$/u, 'tags may not contain spaces or commas');
+export const tagSchema = textSchema({ name: 'tag', min: 1, max: LIMITS.tagChars }).regex(/^[^\s,]+$/u, 'tags may not contain spaces or commas');
 export const tagsSchema = z.array(tagSchema).max(LIMITS.tags);
 
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+const finiteNumber = z.number().min(-Number.MAX_VALUE).max(Number.MAX_VALUE);
+const metadataScalarSchema = z.union([textSchema({ name: 'a metadata text', max: LIMITS.metadataTextChars }), finiteNumber, z.boolean(), z.null()]);
+const metadataShapeSchema = z
+  .record(
+    textSchema({ name: 'a metadata key', min: 1, max: LIMITS.metadataKeyChars }).meta({ not: { enum: FORBIDDEN_KEYS } }),
+    z.union([metadataScalarSchema, z.array(metadataScalarSchema).max(LIMITS.metadataListItems)]),
+  )
+  .refine((m) => Object.keys(m).length <= LIMITS.metadataKeys, `metadata has more than ${LIMITS.metadataKeys} keys`)
+  .meta({ maxProperties: LIMITS.metadataKeys });
+const metadataJsonSchema: Record<string, unknown> = z.toJSONSchema(metadataShapeSchema, { io: 'input' });
+delete metadataJsonSchema.$schema;
+
 /**
- * Plain JSON object. Prototype keys are refused on the raw input, before any parsing copies
- * the object (a copy would turn an own `__proto__` key into a prototype change).
+ * A flat JSON object, so that a schema states every limit and the OpenAPI document is exactly as
+ * strict as the server (a byte size or a nesting depth is not something JSON Schema can say).
+ * Prototype keys are refused on the raw input, before any parsing copies the object (a copy
+ * would turn an own `__proto__` key into a prototype change, and zod's record drops it silently).
  */
 export const metadataSchema = z
   .unknown()
-  .refine((m) => m !== null && typeof m === 'object' && !Array.isArray(m), 'metadata must be a JSON object')
-  .refine((m) => !hasForbiddenKey(m), 'metadata may not use __proto__, constructor or prototype keys')
-  .pipe(
-    z
-      .record(z.string(), z.unknown())
-      .refine((m) => utf8Bytes(JSON.stringify(m)) <= LIMITS.metadataBytes, `metadata is larger than ${LIMITS.metadataBytes} bytes`),
-  );
+  .refine((m) => m !== null && typeof m === 'object' && !Array.isArray(m), { message: 'metadata must be a JSON object', abort: true })
+  .refine((m) => !Object.keys(m as object).some((k) => FORBIDDEN_KEYS.includes(k)), { message: 'metadata may not use __proto__, constructor or prototype keys', abort: true })
+  .pipe(metadataShapeSchema)
+  .meta(metadataJsonSchema);
 
-function hasForbiddenKey(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return true;
-    if (hasForbiddenKey((value as Record<string, unknown>)[key])) return true;
-  }
-  return false;
-}
+/**
+ * The document's vector schema carries this mark; the served document replaces it with the
+ * vault model's dimension count (minItems = maxItems), which the code only knows at run time.
+ */
+export const MODEL_DIMENSIONS_MARK = 'x-model-dimensions';
 
-/** z.number() already refuses NaN and Infinity; the core also checks each value as float32 (vectors.ts). */
-export const vectorSchema = z.array(z.number()).min(1).max(LIMITS.vectorDims);
+/** Any scale: the core scales a vector to unit length before it is stored or searched with (vectors.ts). */
+export const vectorSchema = z
+  .array(finiteNumber)
+  .min(1)
+  .max(LIMITS.vectorDims)
+  .refine((v) => v.some((x) => x !== 0), 'vector must have a non-zero component')
+  .meta({ contains: { not: { const: 0 } }, [MODEL_DIMENSIONS_MARK]: true });
 
 const timeSchema = z.iso.datetime({ offset: true });
 
@@ -137,21 +146,29 @@ export const updateMemorySchema = z.strictObject({
   expectedVersion: z.number().int().min(1).optional(),
 });
 export type UpdateMemoryInput = z.input<typeof updateMemorySchema>;
+/** The same change as a PATCH body, which names the memory in its path. */
+export const memoryChangeSchema = updateMemorySchema.omit({ id: true });
+
+/** How many values one filter may list. */
+export const FILTER_VALUES = { spaces: 64, kinds: 16, tags: 16, states: MEMORY_STATES.length } as const;
 
 export const filterSchema = z.strictObject({
-  spaces: z.array(spaceNameSchema).max(64).optional(),
-  kinds: z.array(kindSchema).max(16).optional(),
-  tags: z.array(tagSchema).max(16).optional(),
-  source: z.string().min(1).max(LIMITS.sourceChars).optional(),
+  spaces: z.array(spaceNameSchema).max(FILTER_VALUES.spaces).optional(),
+  kinds: z.array(kindSchema).max(FILTER_VALUES.kinds).optional(),
+  tags: z.array(tagSchema).max(FILTER_VALUES.tags).optional(),
+  source: textSchema({ name: 'source', min: 1, max: LIMITS.sourceChars }).optional(),
   since: timeSchema.optional(),
   until: timeSchema.optional(),
-  states: z.array(z.enum(MEMORY_STATES)).max(3).optional(),
+  states: z.array(z.enum(MEMORY_STATES)).max(FILTER_VALUES.states).optional(),
 });
 export type MemoryFilter = z.input<typeof filterSchema>;
 
+/** Where a page ends: the `nextCursor` of the page before, which the client passes back unchanged. */
+export const cursorSchema = z.string().regex(/^\d{1,15}\.[A-Za-z0-9_-]{1,64}$/, 'cursor is not one this vault issued');
+
 export const listMemoriesSchema = filterSchema.extend({
   limit: z.number().int().min(1).max(LIMITS.listLimit).default(50),
-  cursor: z.string().max(256).optional(),
+  cursor: cursorSchema.optional(),
 });
 export type ListMemoriesInput = z.input<typeof listMemoriesSchema>;
 
@@ -160,13 +177,18 @@ export type SearchMode = (typeof SEARCH_MODES)[number];
 
 export const searchSchema = filterSchema
   .extend({
-    text: z.string().min(1).max(LIMITS.queryChars).optional(),
+    text: textSchema({ name: 'text', min: 1, max: LIMITS.queryChars }).optional(),
     vector: vectorSchema.optional(),
     mode: z.enum(SEARCH_MODES).default('hybrid'),
     k: z.number().int().min(1).max(LIMITS.maxK).default(10),
   })
   .refine((s) => s.text !== undefined || s.vector !== undefined, 'search needs text or a vector')
-  .refine((s) => s.mode !== 'keyword' || s.text !== undefined, 'keyword search needs text');
+  .refine((s) => s.mode !== 'keyword' || s.text !== undefined, 'keyword search needs text')
+  .meta({
+    // The two rules above, as JSON Schema says them: text, or a vector outside keyword mode.
+    // Inside allOf, so generated clients (openapi-typescript) keep the object's type.
+    allOf: [{ anyOf: [{ required: ['text'] }, { required: ['vector'], properties: { mode: { enum: ['hybrid', 'vector'] } } }] }],
+  });
 export type SearchInput = z.input<typeof searchSchema>;
 
 /**

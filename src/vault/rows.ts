@@ -5,7 +5,7 @@ import type { BoxKeyPair } from '../crypto/keys.js';
 import type { Db } from '../store/database.js';
 import type { StoredMemory } from '../store/plain-index.js';
 import type { AuditDetails } from '../audit/mask.js';
-import { forbidden, invalid } from './errors.js';
+import { forbidden } from './errors.js';
 import type { AgentActor, ProfileActor, Session } from './session.js';
 import type { PlainFields, SealedColumns } from './records.js';
 
@@ -129,16 +129,12 @@ export function dedupe(tags: string[]): string[] {
   return [...new Set(tags)];
 }
 
+/** `createdAt.id`: every cursor of that shape (`cursorSchema`) is a position to list after. */
 export function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+  return `${createdAt}.${id}`;
 }
 
 export function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch {
-    // falls through to the error below
-  }
-  throw invalid('cursor is not one this vault issued');
+  const dot = cursor.indexOf('.');
+  return { createdAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
 }

@@ -379,6 +379,11 @@ export class VaultService implements OperationSurface<Session> {
     });
   }
 
+  /** How many numbers a vector in a request must have (the model's), for the API document: no session needed. */
+  vectorDimensions(): number {
+    return this.ctx.embedder.dimensions;
+  }
+
   /** Why the stored embedder choice is not used (changed outside Memvault), or null: for `doctor`, no session needed. */
   embedderChoiceProblem(): string | null {
     return embedderChoiceRejected(this.ctx.db, this.ctx.vaultId, this.ctx.signingPublicKey)

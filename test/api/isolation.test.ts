@@ -48,7 +48,7 @@ describe('two agents with different spaces never see each other', () => {
   it('keeps lists, searches, filters and spaces to the caller', async () => {
     const seen = [
       await t.call(beta, 'GET', '/v1/memories?limit=500'),
-      await t.call(beta, 'GET', '/v1/memories?tag=secret&state=active,archived'),
+      await t.call(beta, 'GET', '/v1/memories?tag=secret&state=active&state=archived'),
       await t.call(beta, 'POST', '/v1/search', { text: 'heliotrope launch code word', k: 100 }),
       await t.call(beta, 'POST', '/v1/search', { text: 'heliotrope', mode: 'keyword', k: 100 }),
       await t.call(beta, 'POST', '/v1/search', { vector: new Array(512).fill(0.05), mode: 'vector', k: 100 }),

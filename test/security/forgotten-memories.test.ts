@@ -32,7 +32,7 @@ describe('item 11: a forgotten memory is not readable by reader agents', () => {
 
   it('listing deleted memories is forbidden', async () => {
     await expectForbidden(await t.call(reader, 'GET', '/v1/memories?state=deleted'));
-    await expectForbidden(await t.call(reader, 'GET', '/v1/memories?state=active,deleted'));
+    await expectForbidden(await t.call(reader, 'GET', '/v1/memories?state=active&state=deleted'));
   });
 
   it('searching deleted memories is forbidden', async () => {

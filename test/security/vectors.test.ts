@@ -10,9 +10,10 @@ const filled = (x: number): number[] => new Array<number>(DIMS).fill(x);
 /**
  * Item 5 of the attack: one writer stored a vector that cosine search cannot use (all zero,
  * 1e300 which is finite as a double but infinite as float32, subnormal), and every later
- * vector search of its space answered 500.
+ * vector search of its space answered 500. Now a vector is scaled to unit length in double
+ * precision before it becomes float32: only one with no non-zero component is refused.
  */
-describe('vectors that would break search are refused, and stored ones never cause a 5xx', () => {
+describe('vectors that would break search are refused or scaled, and stored ones never cause a 5xx', () => {
   let t: TestServer;
   let writer: string;
 
@@ -24,19 +25,33 @@ describe('vectors that would break search are refused, and stored ones never cau
   afterAll(() => t.close());
 
   const problemCode = async (r: Response): Promise<string> => ((await r.json()) as { code: string }).code;
+  const nearest = async (vector: number[]): Promise<string | undefined> => {
+    const r = await t.call(writer, 'POST', '/v1/search', { vector, mode: 'vector', k: 1 });
+    expect(r.status).toBe(200);
+    return ((await r.json()) as { items: { memory: Memory }[] }).items[0]?.memory.id;
+  };
 
-  for (const [name, vector] of [
-    ['all zero', filled(0)],
-    ['1e300 (infinite as float32)', filled(1e300)],
-    ['components whose squares overflow float32', filled(1e20)],
-    ['subnormal only', filled(1e-40)],
+  it('refuses an all-zero vector with 400 invalid_input, and search keeps working', async () => {
+    const r = await t.call(writer, 'POST', '/v1/memories', { content: 'Poisoned by all zero', vector: filled(0), force: true });
+    expect(r.status).toBe(400);
+    expect(await problemCode(r)).toBe('invalid_input');
+    expect(await nearest(filled(0.2))).toBeDefined();
+  });
+
+  /** All components x but the one at `at`, which is -x: a direction of its own per case. */
+  const flipped = (x: number, at: number): number[] => filled(x).map((v, i) => (i === at ? -v : v));
+  for (const [name, scale, at] of [
+    ['1e300 (infinite as float32)', 1e300, 0],
+    ['components whose squares overflow float32', 1e20, 1],
+    ['subnormal as float32', 1e-40, 2],
   ] as const) {
-    it(`refuses a stored vector that is ${name} with 400 invalid_input, and search keeps working`, async () => {
-      const r = await t.call(writer, 'POST', '/v1/memories', { content: `Poisoned by ${name}`, vector, force: true });
-      expect(r.status).toBe(400);
-      expect(await problemCode(r)).toBe('invalid_input');
-      const search = await t.call(writer, 'POST', '/v1/search', { vector: filled(0.2), mode: 'vector', k: 5 });
-      expect(search.status).toBe(200);
+    it(`stores a vector that is ${name} at unit length: search finds it by direction`, async () => {
+      const r = await t.call(writer, 'POST', '/v1/memories', { content: `Scaled from ${name}`, vector: flipped(scale, at), force: true });
+      expect(r.status).toBe(201);
+      const { id } = (await r.json()) as Memory;
+      // The same direction at an ordinary scale finds it first.
+      expect(await nearest(flipped(1, at))).toBe(id);
+      expect(await nearest(filled(0.2))).toBeDefined();
     });
   }
 

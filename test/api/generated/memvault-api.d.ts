@@ -211,13 +211,16 @@ export interface components {
             /** @default [] */
             tags?: string[];
             /** @default {} */
-            metadata?: unknown;
+            metadata?: {
+                [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+            };
             /** @default 0.5 */
             importance?: number;
             /** Format: date-time */
             validFrom?: string;
             /** Format: date-time */
             validUntil?: string;
+            /** @description Exactly 512 numbers, the vault model's dimensions; any scale, not all zero */
             vector?: number[];
             /** @default false */
             force?: boolean;
@@ -231,17 +234,19 @@ export interface components {
             }[];
         };
         MemoryChangeInput: {
-            id: string;
             content?: string;
             context?: string;
             kind?: string;
             tags?: string[];
-            metadata?: unknown;
+            metadata?: {
+                [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+            };
             importance?: number;
             validFrom?: string | null;
             validUntil?: string | null;
             /** @enum {string} */
             state?: "active" | "archived";
+            /** @description Exactly 512 numbers, the vault model's dimensions; any scale, not all zero */
             vector?: number[];
             expectedVersion?: number;
         };
@@ -256,6 +261,7 @@ export interface components {
             until?: string;
             states?: ("active" | "archived" | "deleted")[];
             text?: string;
+            /** @description Exactly 512 numbers, the vault model's dimensions; any scale, not all zero */
             vector?: number[];
             /**
              * @default hybrid
@@ -264,7 +270,10 @@ export interface components {
             mode?: "hybrid" | "vector" | "keyword";
             /** @default 10 */
             k?: number;
-        };
+        } & (unknown | {
+            /** @enum {unknown} */
+            mode?: "hybrid" | "vector";
+        });
         AgentSelfInput: {
             agent: string;
             spaces: string[];
@@ -355,7 +364,7 @@ export interface components {
             tags: string[];
             /** @default {} */
             metadata: {
-                [key: string]: unknown;
+                [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
             };
             /** @default 0.5 */
             importance: number;
@@ -363,6 +372,7 @@ export interface components {
             validFrom?: string;
             /** Format: date-time */
             validUntil?: string;
+            /** @description Exactly 512 numbers, the vault model's dimensions; any scale, not all zero */
             vector?: number[];
             /** @default false */
             force: boolean;
@@ -376,19 +386,19 @@ export interface components {
             }[];
         };
         MemoryChange: {
-            id: string;
             content?: string;
             context?: string;
             kind?: string;
             tags?: string[];
             metadata?: {
-                [key: string]: unknown;
+                [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
             };
             importance?: number;
             validFrom?: string | null;
             validUntil?: string | null;
             /** @enum {string} */
             state?: "active" | "archived";
+            /** @description Exactly 512 numbers, the vault model's dimensions; any scale, not all zero */
             vector?: number[];
             expectedVersion?: number;
         };
@@ -403,6 +413,7 @@ export interface components {
             until?: string;
             states?: ("active" | "archived" | "deleted")[];
             text?: string;
+            /** @description Exactly 512 numbers, the vault model's dimensions; any scale, not all zero */
             vector?: number[];
             /**
              * @default hybrid
@@ -411,7 +422,10 @@ export interface components {
             mode: "hybrid" | "vector" | "keyword";
             /** @default 10 */
             k: number;
-        };
+        } & (unknown | {
+            /** @enum {unknown} */
+            mode?: "hybrid" | "vector";
+        });
         AgentSelf: {
             agent: string;
             spaces: string[];
@@ -789,7 +803,7 @@ export interface operations {
                 space?: string | string[];
                 kind?: string | string[];
                 tag?: string | string[];
-                state?: string | string[];
+                state?: ("active" | "archived" | "deleted") | ("active" | "archived" | "deleted")[];
                 source?: string;
                 since?: string;
                 until?: string;
@@ -1366,20 +1380,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    content?: string;
-                    context?: string;
-                    kind?: string;
-                    tags?: string[];
-                    metadata?: unknown;
-                    importance?: number;
-                    validFrom?: string | null;
-                    validUntil?: string | null;
-                    /** @enum {string} */
-                    state?: "active" | "archived";
-                    vector?: number[];
-                    expectedVersion?: number;
-                };
+                "application/json": components["schemas"]["MemoryChangeInput"];
             };
         };
         responses: {
