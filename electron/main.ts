@@ -10,7 +10,8 @@ import type { ProgressEvent } from '../src/contract/vault.js';
 import { loadStaticFiles } from '../src/host/static-files.js';
 import { VaultError, VaultService, defaultVaultPath, type KdfPreset } from '../src/vault/index.js';
 import { AgentApiControl } from './agent-api.js';
-import { systemLockEvents } from './auto-lock.js';
+import { systemLockEvents, systemLocks } from './auto-lock.js';
+import { watchLogindLock } from './logind-lock.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { ipcHandler } from './ipc/handlers.js';
 import { APP_ORIGIN, APP_SCHEME, resolveAppRequest } from './protocol/app-protocol.js';
@@ -59,6 +60,10 @@ async function start(): Promise<void> {
   );
   let creating: Promise<{ service: VaultService; recoveryKey: string }> | null = null;
   const guard = new ClipboardGuard(clipboard);
+  // Settled before the app state is first read, so Settings says what really locks the app; a
+  // lock signal before the window's session exists has nothing to lock yet.
+  let lockNow: () => void = () => undefined;
+  const logind = process.platform === 'linux' ? await watchLogindLock(() => lockNow()) : null;
   const core: AppHostCore = {
     service: () => service,
     // One first run at a time, as in the browser host: a second click is told the vault exists.
@@ -71,7 +76,7 @@ async function start(): Promise<void> {
       return creating.finally(() => (creating = null));
     },
     onLock: () => void guard.takeBack(),
-    systemLock: systemLockEvents(process.platform),
+    systemLock: systemLocks(process.platform, logind !== null),
     agentApiUrl: () => agentApi.url(),
     agentApi,
     latestProgress: () => progress,
@@ -83,7 +88,7 @@ async function start(): Promise<void> {
   const appService = new AppService(core);
   // One window, one app session: who is unlocked in it.
   const windowSession = new AppSessions(Date.now).open().session;
-  const lockNow = () => {
+  lockNow = () => {
     appService.lock(windowSession);
     void guard.takeBack();
   };
@@ -103,6 +108,7 @@ async function start(): Promise<void> {
   const sweep = setInterval(() => appService.lockIdle([windowSession]), 5_000);
   app.on('before-quit', () => {
     clearInterval(sweep);
+    logind?.stop();
     lockNow();
     void agentApi.stop();
     service?.close();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FUSES } from '../../electron/fuses.js';
 import { denyWindowOpen, mayNavigate } from '../../electron/security/navigation.js';
 import { denyDevicePermission, denyPermissionCheck, denyPermissionRequest } from '../../electron/security/permissions.js';
-import { systemLockEvents } from '../../electron/auto-lock.js';
+import { systemLockEvents, systemLocks } from '../../electron/auto-lock.js';
 
 describe('the desktop window follows the Electron security checklist', () => {
   it('the fuses are exactly these, with file:// extra privileges off', () => {
@@ -44,5 +44,8 @@ describe('the desktop window follows the Electron security checklist', () => {
     expect(systemLockEvents('win32')).toEqual(['suspend', 'lock-screen']);
     expect(systemLockEvents('linux')).toEqual(['suspend']);
     expect(systemLockEvents('aix')).toEqual([]);
+    expect(systemLocks('linux', true)).toEqual(['suspend', 'lock-screen']);
+    expect(systemLocks('linux', false)).toEqual(['suspend']);
+    expect(systemLocks('darwin', false)).toEqual(['suspend', 'lock-screen']);
   });
 });

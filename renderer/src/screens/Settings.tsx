@@ -69,7 +69,7 @@ export function SettingsScreen() {
             ? 'In a browser Memvault cannot see your computer sleep or its screen lock: only the timeout above and the Lock button lock it.'
             : state.systemLock.includes('lock-screen')
               ? 'It also locks when the computer sleeps or its screen locks.'
-              : 'It also locks when the computer sleeps. The screen lock is not seen on this system (Linux: logind’s lock signal is not read yet).'}
+              : 'It also locks when the computer sleeps. The screen lock is not seen on this system: on Linux Memvault follows logind’s lock signal through gdbus, and here there is no logind session or no gdbus.'}
         </p>
       </section>
       {state.session && (
