@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import QRCode from 'qrcode';
 import { BackupError } from './errors.js';
+import { usableBoxKey } from './stanzas.js';
 
 /** A profile's public identity for team bundles: the X25519 key bundles are locked to, the Ed25519 key that signs them. */
 export interface PublicIdentity {
@@ -32,7 +33,9 @@ export function parsePublicKey(text: string): PublicIdentity {
   if (raw.length !== 64 + CHECK_BYTES) throw new BackupError('bad_key', `a Memvault public key starts with ${KEY_PREFIX} and has ${Math.ceil(((64 + CHECK_BYTES) * 4) / 3)} more characters`);
   const body = raw.subarray(0, 64);
   if (!createHash('sha256').update(body).digest().subarray(0, CHECK_BYTES).equals(raw.subarray(64))) throw new BackupError('bad_key', 'its checksum does not match: a character was changed in copying');
-  return { boxKey: new Uint8Array(body.subarray(0, 32)), signingKey: new Uint8Array(body.subarray(32)) };
+  const boxKey = new Uint8Array(body.subarray(0, 32));
+  if (!usableBoxKey(boxKey)) throw new BackupError('bad_key', 'its encryption part is not a key anyone can hold a secret for (a forged key)');
+  return { boxKey, signingKey: new Uint8Array(body.subarray(32)) };
 }
 
 /** Six words from the English BIP-39 list: the fingerprint's first 66 bits, for reading aloud. */

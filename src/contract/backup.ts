@@ -50,6 +50,8 @@ export const importBackupSchema = openSchema.extend({
   acceptOlder: z.boolean().default(false),
 });
 export type ImportBackupInput = z.input<typeof importBackupSchema>;
+/** An import request once parsed: defaults filled in. */
+export type ImportBackupRequest = z.output<typeof importBackupSchema>;
 
 /** What a file says of itself before any key opens it. */
 export const backupInspectionSchema = z.object({

@@ -11,6 +11,7 @@ import {
   type BackupInspection,
   type ContactInfo,
   type ExportedBackup,
+  type ImportBackupRequest,
   type ImportReport,
   type PublicIdentityInfo,
 } from '../contract/backup.js';
@@ -27,6 +28,7 @@ import { profileSigningKeyPair } from '../crypto/keys.js';
 import { randomBytes } from '../crypto/random.js';
 import { zeroize } from '../crypto/zeroize.js';
 import { actorMay } from './policy.js';
+import { usableVector } from './vectors.js';
 import { VaultError, forbidden, notFound } from './errors.js';
 import type { ImportedVersion, MemoryOps } from './memories.js';
 import { iso, ms, profileOf, type VersionRow } from './rows.js';
@@ -268,8 +270,11 @@ export class BackupOps {
     this.ctx.authorize(session, 'checkBackup', []);
     this.mayHandleContent(session, 'checkBackup', 'memory.read');
     const input = parse(checkBackupSchema, raw);
-    const inspection = await BackupOps.inspect(input.file);
-    const opened = await this.openFile(session, input.file, input.passphrase, onProgress);
+    const refused = (err: unknown) => {
+      throw this.ctx.recordFailure(session, 'checkBackup', { targets: [], details: {} }, err);
+    };
+    const inspection = await BackupOps.inspect(input.file).catch(refused);
+    const opened = await this.openFile(session, input.file, input.passphrase, onProgress).catch(refused);
     const contact = this.senderContact(opened.header.sender);
     return this.ctx.act(session, 'checkBackup', (trail) => {
       trail.details = { memories: opened.end.memories, sender: opened.header.sender.name };
@@ -292,6 +297,14 @@ export class BackupOps {
     this.ctx.authorize(session, 'importBackup', []);
     this.mayHandleContent(session, 'importBackup', 'memory.write');
     const input = parse(importBackupSchema, raw);
+    // A file refused before the merge (a stranger's, a rollback, a broken one) is in the audit log too.
+    const prepared = await this.prepareImport(session, input, onProgress).catch((err: unknown) => {
+      throw this.ctx.recordFailure(session, 'importBackup', { targets: [], details: { dryRun: input.dryRun } }, err);
+    });
+    return this.merge(session, input, prepared, onProgress);
+  }
+
+  private async prepareImport(session: Session, input: ImportBackupRequest, onProgress: Progress) {
     const team = input.passphrase === undefined;
     // The sender is in the MAC'd header: a stranger's bundle is refused before its body is decrypted.
     if (team) this.trustedSender(translatedSync(() => inspectBackupFile(input.file)).header.sender);
@@ -309,9 +322,13 @@ export class BackupOps {
     }
     const quarantine = team && contact && contact.verified === 0 ? `quarantine-${contact.name}`.slice(0, 64) : null;
     const records = opened.records.filter((r): r is MemoryRecord => r.t === 'memory');
-    const vectors = await translated(() => this.vectorsFor(records, onProgress));
-    const target = (r: MemoryRecord) => quarantine ?? input.into ?? r.space;
+    const vectors = await translated(() => this.vectorsFor(records, input.dryRun, onProgress));
+    return { team, opened, sender, contact, older, quarantine, records, vectors };
+  }
 
+  private merge(session: Session, input: ImportBackupRequest, prepared: Awaited<ReturnType<BackupOps['prepareImport']>>, onProgress: Progress): ImportReport {
+    const { team, opened, sender, contact, older, quarantine, records, vectors } = prepared;
+    const target = (r: MemoryRecord) => quarantine ?? input.into ?? r.space;
     return this.ctx.act(session, 'importBackup', (trail) => {
       this.ctx.syncIndex(session);
       const plans = records.map((r) => this.plan(session, r, target(r)));
@@ -358,8 +375,12 @@ export class BackupOps {
     });
   }
 
-  /** Vectors to store: the file's where its model is this vault's, else embedded again here (before the transaction). */
-  private async vectorsFor(records: MemoryRecord[], onProgress: Progress) {
+  /**
+   * Vectors to store: the file's where its model is this vault's and it is usable for cosine
+   * search (not NaN, infinite or zero: an older release could store such a one), else embedded
+   * again here, before the transaction. A dry run only counts what would be embedded.
+   */
+  private async vectorsFor(records: MemoryRecord[], dryRun: boolean, onProgress: Progress) {
     const values = new Map<VersionRecord, Float32Array>();
     const models = new Map<VersionRecord, string>();
     const again: VersionRecord[] = [];
@@ -367,15 +388,15 @@ export class BackupOps {
     for (const r of records) {
       for (const v of r.versions) {
         if (v.vector === null || v.model === null) continue;
-        if (v.model.endsWith(modelId)) {
-          const vector = vectorOf(v.vector);
-          if (vector.length !== this.ctx.embedder.dimensions) throw new VaultError('integrity', 'a vector in the backup does not have this model’s dimensions', { details: { reason: 'bad_body' } });
+        const vector = v.model.endsWith(modelId) ? vectorOf(v.vector) : null;
+        if (vector && vector.length !== this.ctx.embedder.dimensions) throw new VaultError('integrity', 'a vector in the backup does not have this model’s dimensions', { details: { reason: 'bad_body' } });
+        if (vector && usableVector(vector)) {
           values.set(v, vector);
           models.set(v, v.model);
         } else again.push(v);
       }
     }
-    for (let at = 0; at < again.length; at += EMBED_BATCH) {
+    for (let at = 0; !dryRun && at < again.length; at += EMBED_BATCH) {
       const batch = again.slice(at, at + EMBED_BATCH);
       const embedded = await this.ctx.embedder.embed(batch.map((v) => v.content));
       batch.forEach((v, j) => (values.set(v, embedded[j]!), models.set(v, modelId)));
@@ -454,7 +475,8 @@ export class BackupOps {
             details: { reason: 'sender_key_changed' },
           });
         }
-        this.ctx.db.prepare('UPDATE contacts SET box_key = ?, signing_key = ?, verified = 0 WHERE name = ?').run(id.boxKey, id.signingKey, contactName);
+        // A new key is a new sender: its bundles count from 1, the old key's history does not apply.
+        this.ctx.db.prepare('UPDATE contacts SET box_key = ?, signing_key = ?, verified = 0, last_sequence = 0, last_bundle = NULL WHERE name = ?').run(id.boxKey, id.signingKey, contactName);
         trail.details.replaced = true;
       } else {
         this.ctx.db.prepare('INSERT INTO contacts (name, box_key, signing_key, added_at) VALUES (?, ?, ?, ?)').run(contactName, id.boxKey, id.signingKey, this.ctx.clock());

@@ -291,10 +291,16 @@ export class VaultContext {
     }
   }
 
-  /** Logs a failed operation on its own (its work was rolled back) and returns the typed error to throw. */
-  private recordFailure(session: Session, op: Operation, trail: AuditTrail, err: unknown): VaultError {
+  /**
+   * Logs a failed operation on its own (its work was rolled back, or it failed before any) and
+   * returns the typed error to throw. A backup's refusal reason (not_a_recipient, rolled_back…) goes with it.
+   */
+  recordFailure(session: Session, op: Operation, trail: AuditTrail, err: unknown): VaultError {
     const error = err instanceof VaultError ? err : new VaultError('internal', 'internal error', {}, err);
-    this.write(() => this.audit(session, op, { targets: trail.targets, details: { ...trail.details, error: error.code } }, REFUSALS.has(error.code) ? 'denied' : 'failed'));
+    const details: AuditDetails = { ...trail.details, error: error.code };
+    const reason = error.extra.details?.reason;
+    if (typeof reason === 'string') details.reason = reason;
+    this.write(() => this.audit(session, op, { targets: trail.targets, details }, REFUSALS.has(error.code) ? 'denied' : 'failed'));
     return error;
   }
 

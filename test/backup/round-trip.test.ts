@@ -61,16 +61,18 @@ describe('a passphrase backup', () => {
     expect(vaultRowsHash(fresh.path, ['memories', 'memory_versions', 'spaces'])).toBe(hash);
   });
 
-  it('a wrong passphrase is one clear error and the vault stays byte for byte as it was', async () => {
+  it('a wrong passphrase is one clear error, in the audit log, and every other table stays as it was', async () => {
     const { v } = await filled();
     const file = join(v.dir, 'locked.mvb');
     await v.service.exportBackup(v.owner, { file, passphrase: PASSPHRASE });
     const fresh = await vault();
-    const hash = vaultRowsHash(fresh.path);
+    const data = ['memories', 'memory_versions', 'spaces', 'sealed_keys', 'contacts', 'profiles'];
+    const hash = vaultRowsHash(fresh.path, data);
     const err = await fresh.service.importBackup(fresh.owner, { file, passphrase: 'not the passphrase' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VaultError);
     expect(err).toMatchObject({ code: 'auth_failed', extra: { details: { reason: 'wrong_passphrase' } } });
-    expect(vaultRowsHash(fresh.path)).toBe(hash);
+    expect(vaultRowsHash(fresh.path, data)).toBe(hash);
+    expect(fresh.service.listAudit(fresh.owner, { action: 'importBackup', order: 'desc', limit: 1 })[0]).toMatchObject({ outcome: 'failed', details: { reason: 'wrong_passphrase' } });
   });
 
   it('brings newer versions, keeps both sides of a diverged edit with a conflict mark, and applies tombstones', async () => {

@@ -46,11 +46,13 @@ describe('team bundles', () => {
     expect((await ben.service.importBackup(ben.owner, { file })).added).toBe(1);
     expect((await dee.service.importBackup(dee.owner, { file })).added).toBe(1);
     expect((await ben.service.searchMemories(ben.owner, { text: 'when is the API frozen', spaces: ['launch'] }))[0]?.memory.content).toBe('Launch checklist: freeze the API on the 14th');
-    const hash = vaultRowsHash(cal.path);
+    const data = ['memories', 'memory_versions', 'contacts', 'spaces'];
+    const hash = vaultRowsHash(cal.path, data);
     const err = await cal.service.importBackup(cal.owner, { file }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'auth_failed' });
     expect(reasonOf(err)).toBe('not_a_recipient');
-    expect(vaultRowsHash(cal.path)).toBe(hash);
+    expect(vaultRowsHash(cal.path, data)).toBe(hash);
+    expect(cal.service.listAudit(cal.owner, { action: 'importBackup', order: 'desc', limit: 1 })[0]).toMatchObject({ outcome: 'failed', details: { error: 'auth_failed', reason: 'not_a_recipient' } });
   });
 
   it('an older bundle from the same sender is refused, a replay too; accepting it is explicit and audited', async () => {
@@ -105,13 +107,38 @@ describe('team bundles', () => {
     const anaHeader = inspectBackupFile(join(ana.dir, 'genuine.mvb')).header.sender;
     const asAna = await forge('as-ana.mvb', { name: 'ana', boxKey: Buffer.from(anaHeader.boxKey, 'base64'), signingKey: Buffer.from(anaHeader.signingKey, 'base64') });
     expect(fingerprintHex({ boxKey: mallory.box.publicKey, signingKey: mallory.sign.publicKey })).not.toBe(benKey.fingerprint);
-    const hash = vaultRowsHash(ben.path);
+    const data = ['memories', 'memory_versions', 'contacts', 'spaces'];
+    const hash = vaultRowsHash(ben.path, data);
     for (const [file, reason, code] of [[asMallory, 'unknown_sender', 'forbidden'], [asAna, 'bad_signature', 'integrity']] as const) {
       const err = await ben.service.importBackup(ben.owner, { file }).catch((e: unknown) => e);
       expect(err, reason).toMatchObject({ code });
       expect(reasonOf(err)).toBe(reason);
     }
-    expect(vaultRowsHash(ben.path)).toBe(hash);
+    expect(vaultRowsHash(ben.path, data)).toBe(hash);
+    // Each refusal is in ben's audit log, with its reason.
+    const refusals = ben.service.listAudit(ben.owner, { action: 'importBackup', order: 'desc', limit: 2 });
+    expect(refusals.map((e) => [e.outcome, e.details.reason])).toEqual([
+      ['failed', 'bad_signature'],
+      ['denied', 'unknown_sender'],
+    ]);
+  });
+
+  it('a contact whose key is replaced (a new vault, say) starts its bundles from 1 again', async () => {
+    const { ana, ben } = await team();
+    await ben.service.importBackup(ben.owner, { file: await bundle(ana, 'one.mvb') });
+    await ben.service.importBackup(ben.owner, { file: await bundle(ana, 'two.mvb') });
+    // Ana starts over on a new machine: a new vault, a new key, her first bundle again.
+    const anew = await vault('ana');
+    anew.service.createSpace(anew.owner, 'launch');
+    await anew.service.addMemory(anew.owner, { content: 'Launch moved to the 21st', space: 'launch' });
+    introduce(anew, 'ben', ben);
+    const file = join(anew.dir, 'fresh.mvb');
+    await anew.service.exportBackup(anew.owner, { file, spaces: ['launch'], to: ['ben'] });
+    expect(inspectBackupFile(file).header.sender.sequence).toBe(1);
+    ben.service.addContact(ben.owner, 'ana', anew.service.publicIdentity(anew.owner).key, true);
+    ben.service.verifyContact(ben.owner, 'ana');
+    expect(ben.service.listContacts(ben.owner).find((c) => c.name === 'ana')).toMatchObject({ lastSequence: 0, verified: true });
+    expect(await ben.service.importBackup(ben.owner, { file })).toMatchObject({ added: 1 });
   });
 
   it('a bundle from an unverified contact goes into a quarantined space; a changed key for a contact is refused loudly', async () => {
