@@ -36,7 +36,7 @@ async function dispatch(app: AppService, session: AppSession, method: IpcMethod,
     case 'state':
       return app.state(session);
     case 'progress':
-      return app.progress();
+      return app.progress(session);
     case 'copy':
       if (typeof args[0] !== 'string' || args[0].length > 64 * 1024) throw new VaultError('invalid_input', 'copy takes one text of at most 64 KiB');
       return copy(args[0]);

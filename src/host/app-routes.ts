@@ -82,10 +82,7 @@ export function registerAppRoutes(app: FastifyInstance, host: AppHttpHost, origi
 
   app.get('/app/state', APP, async (req) => host.app.state(appSession(req)));
 
-  app.get('/app/progress', APP, async (req) => {
-    appSession(req);
-    return { event: host.app.progress() };
-  });
+  app.get('/app/progress', APP, async (req) => ({ event: host.app.progress(appSession(req)) }));
 
   app.post('/app/create', APP, async (req) => host.app.createVault(changing(req), req.body));
   app.post('/app/unlock', APP, async (req) => host.app.unlock(changing(req), req.body));

@@ -71,8 +71,15 @@ export class AppService {
     };
   }
 
-  progress(): ProgressEvent | null {
-    return this.host.latestProgress();
+  /**
+   * The host's latest progress event, for an unlocked session only, and naming a space only to
+   * a profile that holds it: space names are not for the sign-in page or other profiles.
+   */
+  progress(session: AppSession): ProgressEvent | null {
+    const info = this.whoami(session);
+    const event = this.host.latestProgress();
+    if (!info || !event) return null;
+    return info.spaces.includes(event.space) ? event : { ...event, space: '' };
   }
 
   async createVault(session: AppSession, raw: unknown): Promise<CreatedVaultReply> {

@@ -209,6 +209,34 @@ describe('the browser host', () => {
     expect(state).toMatchObject({ vault: 'locked', profiles: ['olivia'] });
   });
 
+  it('progress reaches only an unlocked session, and names only spaces its profile holds', async () => {
+    t = await startTestBrowserHost();
+    const owner = await t.signIn();
+    await t.app('/app/create', { body: OWNER, cookie: owner.cookie, csrf: owner.csrf });
+    const op = async (name: string, ...args: unknown[]) => {
+      const res = await t!.app(`/app/op/${name}`, { body: { args }, cookie: owner.cookie, csrf: owner.csrf });
+      expect(res.status, name).toBe(200);
+      return ((await res.json()) as { result: unknown }).result;
+    };
+    const spaces = ['default', 'merger-talks', 'garden'];
+    for (const name of spaces.slice(1)) await op('createSpace', name);
+    for (const space of spaces) await op('addMemory', { space, content: `A memory kept in ${space}` });
+    // Unlocking again loads the spaces into the index at the first list: those are the progress events.
+    await t.app('/app/lock', { body: {}, cookie: owner.cookie, csrf: owner.csrf });
+    await t.app('/app/unlock', { body: { profile: 'olivia', password: OWNER.password }, cookie: owner.cookie, csrf: owner.csrf });
+    await op('listMemories', {});
+    const progressOf = async (s: { cookie: string; csrf: string }) => ((await (await t!.app('/app/progress', s)).json()) as { event: { space: string } | null }).event;
+    const latest = await progressOf(owner);
+    expect(latest).toMatchObject({ phase: 'index' });
+    expect(spaces).toContain(latest!.space);
+    expect(await progressOf(await t.signIn())).toBeNull();
+    // A viewer who holds another of the spaces sees the progress, not the name.
+    await op('addProfile', { name: 'vic', role: 'viewer', password: 'viewer-password-1', spaces: [spaces.find((s) => s !== latest!.space)] });
+    const viewer = await t.signIn();
+    expect((await t.app('/app/unlock', { body: { profile: 'vic', password: 'viewer-password-1' }, cookie: viewer.cookie, csrf: viewer.csrf })).status).toBe(200);
+    expect(await progressOf(viewer)).toEqual({ ...latest, space: '' });
+  });
+
   it('an idle app session is locked by the host after the timeout', async () => {
     let now = Date.now();
     t = await startTestBrowserHost({ clock: () => now });
