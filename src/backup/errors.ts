@@ -24,6 +24,7 @@ export const BACKUP_FAILURES = {
   sender_key_changed: ['conflict', 'the sender’s key is not the one you know for this contact; compare fingerprints before trusting it again'],
   rolled_back: ['conflict', 'this bundle is older than one already imported from the same sender (a rollback)'],
   unreadable: ['not_found', 'the backup file cannot be read'],
+  unwritable: ['invalid_input', 'the backup cannot be written there: the folder must exist, be writable and have room'],
   cancelled: ['conflict', 'cancelled; nothing was written'],
   bad_key: ['invalid_input', 'that is not a Memvault public key'],
   replayed: ['conflict', 'this bundle from the same sender was imported already (a replay)'],

@@ -40,10 +40,10 @@ export async function writeBackupFile(
   signal?: AbortSignal,
 ): Promise<WrittenBackup> {
   const temp = join(dirname(path), `.${basename(path)}.${nodeRandomBytes(6).toString('hex')}.partial`);
-  const fd = openSync(temp, 'wx', 0o600);
+  const fd = onDisk(() => openSync(temp, 'wx', 0o600));
   let bytes = 0;
   const out = (chunk: Uint8Array) => {
-    writeSync(fd, chunk);
+    onDisk(() => writeSync(fd, chunk));
     bytes += chunk.length;
   };
   try {
@@ -65,9 +65,11 @@ export async function writeBackupFile(
     const bodyDigest = digest.digest();
     body.write(line({ t: 'signature', signature: Buffer.from(sign(signingSecretKey, signatureMessage(headerWithMac, bodyDigest))).toString('base64') }));
     body.end();
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, path);
+    onDisk(() => {
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(temp, path);
+    });
     return { bytes, bundleId: bundleId(headerWithMac, bodyDigest) };
   } catch (err) {
     try {
@@ -76,6 +78,17 @@ export async function writeBackupFile(
       // closed already, after the fsync
     }
     rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+/** A file system failure while writing (no such folder, no permission, a full disk), named by its code only. */
+function onDisk<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('E')) throw new BackupError('unwritable', code);
     throw err;
   }
 }

@@ -145,8 +145,15 @@ export class BackupOps {
     try {
       const stanzas: Stanza[] = input.passphrase !== undefined ? [await passphraseStanza(fileKey, input.passphrase, await this.passphraseCost())] : [];
       for (const c of recipients) stanzas.push(recipientStanza(fileKey, new Uint8Array(c.box_key), fingerprintHex({ boxKey: c.box_key, signingKey: c.signing_key })));
-      const sent = this.ctx.db.prepare('SELECT sequence, last_bundle FROM backups_sent WHERE profile_id = ?').get(session.actor.id) as { sequence: number; last_bundle: string } | undefined;
-      const sender: Sender = { name: session.actor.name, boxKey: b64(pub.boxKey), signingKey: b64(pub.signingKey), sequence: (sent?.sequence ?? 0) + 1, previous: sent?.last_bundle ?? null };
+      // The number is taken before the file is written: a failure after writing could otherwise
+      // leave a file whose number the next export uses again (its recipients would see a replay).
+      const sent = this.ctx.write(
+        () =>
+          this.ctx.db
+            .prepare("INSERT INTO backups_sent (profile_id, sequence, last_bundle) VALUES (?, 1, '') ON CONFLICT (profile_id) DO UPDATE SET sequence = sequence + 1 RETURNING sequence, last_bundle")
+            .get(session.actor.id) as { sequence: number; last_bundle: string },
+      );
+      const sender: Sender = { name: session.actor.name, boxKey: b64(pub.boxKey), signingKey: b64(pub.signingKey), sequence: sent.sequence, previous: sent.last_bundle === '' ? null : sent.last_bundle };
       const scope = input.spaces.length === 0 && session.actor.type === 'profile' && session.actor.role === 'owner' ? 'vault' : 'spaces';
       const header: BackupHeader = { created: new Date(this.ctx.clock()).toISOString(), scope, stanzas, sender };
       const counts = { memories: 0, versions: 0, auditEvents: 0 };
@@ -155,9 +162,8 @@ export class BackupOps {
         writeBackupFile(input.file, header, fileKey, signingSecret, (emit) => this.produce(session, spaceIds, input.withAudit, emit, counts, onProgress), signal),
       );
       return this.ctx.act(session, 'exportBackup', (trail) => {
-        this.ctx.db
-          .prepare('INSERT INTO backups_sent (profile_id, sequence, last_bundle) VALUES (?, ?, ?) ON CONFLICT (profile_id) DO UPDATE SET sequence = excluded.sequence, last_bundle = excluded.last_bundle')
-          .run(session.actor.id, sender.sequence, written.bundleId);
+        // A later export may have taken a number meanwhile; `previous` names the newest written.
+        this.ctx.db.prepare('UPDATE backups_sent SET last_bundle = ? WHERE profile_id = ? AND sequence = ?').run(written.bundleId, session.actor.id, sender.sequence);
         trail.targets.push(...spaceIds);
         trail.details = { scope, memories: counts.memories, recipients: recipients.length, passphrase: input.passphrase !== undefined, audit: input.withAudit, sequence: sender.sequence };
         return { file: input.file, bytes: written.bytes, spaces: spaceNames, ...counts, recipients: recipients.map((c) => c.name), sequence: sender.sequence };

@@ -123,6 +123,18 @@ describe('team bundles', () => {
     ]);
   });
 
+  it('a bundle’s number is taken before its file is written: an export that fails uses one up, none is used twice', async () => {
+    const { ana } = await team();
+    const failed = await ana.service.exportBackup(ana.owner, { file: join(ana.dir, 'no-such-folder', 'x.mvb'), spaces: ['launch'], to: ['ben'] }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'invalid_input', extra: { details: { reason: 'unwritable' } } });
+    expect((failed as Error).message).toContain('ENOENT');
+    const file = await bundle(ana, 'after.mvb');
+    expect(inspectBackupFile(file).header.sender).toMatchObject({ sequence: 2, previous: null });
+    const next = await bundle(ana, 'next.mvb');
+    expect(inspectBackupFile(next).header.sender.sequence).toBe(3);
+    expect(inspectBackupFile(next).header.sender.previous).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('a contact whose key is replaced (a new vault, say) starts its bundles from 1 again', async () => {
     const { ana, ben } = await team();
     await ben.service.importBackup(ben.owner, { file: await bundle(ana, 'one.mvb') });
