@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,8 @@ const BIN = join(import.meta.dirname, '../../bin/memvault.js');
 const PASSWORD = 'cli-owner-password';
 
 describe('memvault command line', () => {
-  let dir: string;
-  let vault: string;
+  let dir: string | undefined;
+  let vault = '';
   const run = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}) => {
     const r = spawnSync(process.execPath, [BIN, ...args], {
       env: { ...process.env, MEMVAULT_VAULT: vault, MEMVAULT_INSECURE_TEST_KDF: '1', MEMVAULT_PASSWORD: PASSWORD, ...opts.env },
@@ -24,13 +24,26 @@ describe('memvault command line', () => {
     return JSON.parse(r.out) as T;
   };
 
-  beforeAll(() => {
+  /** Each test its own vault folder; `init` makes the vault, and the three memories when asked. */
+  const freshVault = (init = true) => {
     dir = mkdtempSync(join(tmpdir(), 'memvault-cli-'));
     vault = join(dir, 'vault.db');
+    if (!init) return;
+    json(['init', '--owner', 'casey']);
+  };
+  const threeMemories = () => {
+    freshVault();
+    json(['add', 'My cat is named Tom', '--tag', 'pets']);
+    json(['add', '--kind', 'preference', 'I prefer dark roast coffee in the morning']);
+    json(['add', 'The quarterly report is due on Friday']);
+  };
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('init prints a recovery key once; a second init refuses to overwrite', () => {
+    freshVault(false);
     const created = json<{ recoveryKey: string; owner: string }>(['init', '--owner', 'casey']);
     expect(created.recoveryKey).toMatch(/^([A-Z2-9]{4}-){12}[A-Z2-9]{4}$/);
     const again = run(['init', '--owner', 'casey']);
@@ -39,9 +52,7 @@ describe('memvault command line', () => {
   });
 
   it('add three memories, then search finds the paraphrased one first, offline', () => {
-    json(['add', 'My cat is named Tom', '--tag', 'pets']);
-    json(['add', '--kind', 'preference', 'I prefer dark roast coffee in the morning']);
-    json(['add', 'The quarterly report is due on Friday']);
+    threeMemories();
     const hits = json<{ memory: { content: string } }[]>(['search', 'what', 'is', 'my', 'pet', 'called']);
     expect(hits[0]!.memory.content).toBe('My cat is named Tom');
     const human = run(['search', 'morning', 'beverage', 'preference']);
@@ -50,6 +61,7 @@ describe('memvault command line', () => {
   });
 
   it('exit codes: 2 usage, 3 wrong password, 4 forbidden, 5 not found', () => {
+    freshVault();
     expect(run(['frobnicate']).code).toBe(2);
     expect(run(['list', '--limit', 'many']).code).toBe(2);
     expect(run(['add', '--importance', '3', 'too important']).code).toBe(2);
@@ -63,13 +75,15 @@ describe('memvault command line', () => {
   });
 
   it('--password-stdin reads the password and then the new one, line by line', () => {
+    threeMemories();
     const r = run(['--password-stdin', 'profile', 'passwd'], { input: `${PASSWORD}\n${PASSWORD}-2\n`, env: { MEMVAULT_PASSWORD: '' } });
     expect(r.code).toBe(0);
     expect(json<{ items: unknown[] }>(['list'], { env: { MEMVAULT_PASSWORD: `${PASSWORD}-2` } }).items).toHaveLength(3);
   });
 
   it('list pages with a cursor; update, history, rm; audit verify and export; doctor', () => {
-    const env = { MEMVAULT_PASSWORD: `${PASSWORD}-2` };
+    threeMemories();
+    const env = { MEMVAULT_PASSWORD: PASSWORD };
     const page = json<{ items: { id: string }[]; nextCursor: string }>(['list', '--limit', '2'], { env });
     expect(page.items).toHaveLength(2);
     const rest = json<{ items: { id: string }[]; nextCursor: null }>(['list', '--limit', '2', '--cursor', page.nextCursor], { env });
