@@ -2,26 +2,27 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /**
- * The screen lock on Linux. Electron's powerMonitor has no `lock-screen` there; systemd-logind
- * sends `Lock` on the login session's object when the screen locks (GNOME, KDE, loginctl
- * lock-session). GLib's `gdbus` reads it, as on every desktop that has GLib, so the shell needs
- * no D-Bus library of its own: one `gdbus call` finds this process's session, one `gdbus
- * monitor` follows it. Where either fails there is no lock signal, and Settings says so.
+ * The screen lock on Linux. Electron's powerMonitor has no `lock-screen` there. systemd-logind
+ * tells it two ways on the login session's object: GNOME and KDE set its `LockedHint` property
+ * when their screen lock comes on (a PropertiesChanged signal), and `Lock` is sent when something
+ * asks logind to lock the session (`loginctl lock-session`). GLib's `gdbus` reads both, as on
+ * every desktop that has GLib, so the shell needs no D-Bus library of its own: one `gdbus call`
+ * finds the session, one `gdbus monitor` follows it. Where either fails there is no lock
+ * signal, and Settings says so.
  */
 
 const LOGIN1 = 'org.freedesktop.login1';
 const SESSION_LOCK = `${LOGIN1}.Session.Lock`;
+const PROPERTIES_CHANGED = 'org.freedesktop.DBus.Properties.PropertiesChanged';
 /** An object path as gdbus prints one (D-Bus paths are ASCII letters, digits, `_` and `/`). */
 const SESSION_REPLY = /^\(objectpath '(\/org\/freedesktop\/login1\/session\/[A-Za-z0-9_]+)',\)$/;
 
 export interface LogindOptions {
   /** A D-Bus address; the system bus when absent (tests run a private bus). */
   address?: string;
-  /** The process whose login session is followed. */
-  pid?: number;
   /** The gdbus program. */
   gdbus?: string;
-  /** How long finding the session and subscribing may take before the answer is "no signal". */
+  /** How long finding the session, and then subscribing, may each take before the answer is "no signal". */
   timeoutMs?: number;
 }
 
@@ -33,9 +34,13 @@ export interface LogindWatch {
 
 const busArgs = (address?: string): string[] => (address ? ['--address', address] : ['--system']);
 
-/** This process's login session object, or null where logind, the bus or gdbus is missing. */
-function sessionOf(options: Required<Pick<LogindOptions, 'gdbus' | 'timeoutMs' | 'pid'>> & LogindOptions): Promise<string | null> {
-  const args = [...busArgs(options.address), '--dest', LOGIN1, '--object-path', '/org/freedesktop/login1', '--method', `${LOGIN1}.Manager.GetSessionByPID`, String(options.pid)];
+/**
+ * The login session object, or null where logind, the bus or gdbus is missing. "auto" is the
+ * caller's session (gdbus runs as our child, so ours), or the user's graphical session for an
+ * app the desktop started outside any session (systemd's app-*.scope units).
+ */
+function sessionOf(options: Required<Pick<LogindOptions, 'gdbus' | 'timeoutMs'>> & LogindOptions): Promise<string | null> {
+  const args = [...busArgs(options.address), '--dest', LOGIN1, '--object-path', '/org/freedesktop/login1', '--method', `${LOGIN1}.Manager.GetSession`, 'auto'];
   return new Promise((resolve) => {
     execFile(options.gdbus, ['call', ...args], { timeout: options.timeoutMs, encoding: 'utf8' }, (err, stdout) => {
       resolve(err ? null : (SESSION_REPLY.exec(stdout.trim())?.[1] ?? null));
@@ -48,11 +53,12 @@ function sessionOf(options: Required<Pick<LogindOptions, 'gdbus' | 'timeoutMs' |
  * subscribed, or to null where no lock signal can be had.
  */
 export async function watchLogindLock(onLock: () => void, options: LogindOptions = {}): Promise<LogindWatch | null> {
-  const settings = { gdbus: 'gdbus', timeoutMs: 3_000, pid: process.pid, ...options };
+  const settings = { gdbus: 'gdbus', timeoutMs: 1_000, ...options };
   const session = await sessionOf(settings);
   if (!session) return null;
   const monitor: ChildProcess = spawn(settings.gdbus, ['monitor', ...busArgs(settings.address), '--dest', LOGIN1, '--object-path', session], { stdio: ['ignore', 'pipe', 'ignore'] });
   const lockLine = `${session}: ${SESSION_LOCK} ()`;
+  const hintLine = `${session}: ${PROPERTIES_CHANGED} ('${LOGIN1}.Session', `;
   return new Promise((resolve) => {
     let settled = false;
     const settle = (watch: LogindWatch | null) => {
@@ -69,7 +75,7 @@ export async function watchLogindLock(onLock: () => void, options: LogindOptions
       // gdbus says who owns the name once it has subscribed; "does not have an owner" means no logind.
       if (line.startsWith(`The name ${LOGIN1} is owned by :`)) settle({ session, stop: () => monitor.kill() });
       else if (line === `The name ${LOGIN1} does not have an owner`) settle(null);
-      else if (line === lockLine) onLock();
+      else if (line === lockLine || (line.startsWith(hintLine) && line.includes("'LockedHint': <true>"))) onLock();
     });
   });
 }

@@ -64,6 +64,8 @@ async function start(): Promise<void> {
   // lock signal before the window's session exists has nothing to lock yet.
   let lockNow: () => void = () => undefined;
   const logind = process.platform === 'linux' ? await watchLogindLock(() => lockNow()) : null;
+  // Also where the app ends without before-quit (a failed start, app.exit): no gdbus is left behind.
+  process.on('exit', () => logind?.stop());
   const core: AppHostCore = {
     service: () => service,
     // One first run at a time, as in the browser host: a second click is told the vault exists.

@@ -29,17 +29,12 @@ import { sessionOf } from './request-context.js';
 
 /**
  * A parameter given once or repeated (`tag=a&tag=b`): the query parser makes one string or an
- * array of them. Commas are not separators, as OpenAPI's default form for query lists has it.
+ * array of them. Commas are not separators, as in OpenAPI's default form for query lists (no
+ * item may hold one, so `tag=a,b` is refused by the item's own rule).
  */
-const listParam = <T extends z.ZodType<string, string>>(item: T, name: string, max: number) =>
+const listParam = <T extends z.ZodType<string, string>>(item: T, max: number) =>
   z
-    .union([item, z.array(item).min(1).max(max)], {
-      error: (issue) => {
-        if (typeof issue.input === 'string' && issue.input.includes(',')) return `${name}: repeat the parameter for several values (${name}=a&${name}=b); a comma does not separate them`;
-        const branch = issue.code === 'invalid_union' ? issue.errors[Array.isArray(issue.input) ? 1 : 0]?.[0] : undefined;
-        return branch?.message;
-      },
-    })
+    .union([item, z.array(item).min(1).max(max)])
     .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]))
     .optional();
 
@@ -56,10 +51,10 @@ const limitParam = z
   .default(50);
 
 const listQuerySchema = z.strictObject({
-  space: listParam(spaceNameSchema, 'space', FILTER_VALUES.spaces),
-  kind: listParam(kindSchema, 'kind', FILTER_VALUES.kinds),
-  tag: listParam(tagSchema, 'tag', FILTER_VALUES.tags),
-  state: listParam(z.enum(MEMORY_STATES), 'state', FILTER_VALUES.states),
+  space: listParam(spaceNameSchema, FILTER_VALUES.spaces),
+  kind: listParam(kindSchema, FILTER_VALUES.kinds),
+  tag: listParam(tagSchema, FILTER_VALUES.tags),
+  state: listParam(z.enum(MEMORY_STATES), FILTER_VALUES.states),
   source: filterSchema.shape.source,
   since: filterSchema.shape.since,
   until: filterSchema.shape.until,
@@ -71,27 +66,36 @@ const idParams = z.strictObject({ id: memoryIdSchema });
 
 const BEARER = [{ bearerAuth: [] }];
 const problem = (description: string) => ({ description: `${description} (RFC 9457 problem details; \`type\` is urn:memvault:problem:<code>)`, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } });
+const mib = (bytes: number) => `${Math.round((bytes / 2 ** 20) * 100) / 100} MiB`;
+
 /** Every status the server answers with besides success, each with its problem type. */
-const ERRORS = {
+const errorResponses = (limits: BodyLimits) => ({
   400: problem('Invalid input: a field breaks the schema (the message names it), or credentials were sent in the URL'),
   401: problem('Missing, invalid, expired, paused or revoked agent token (with WWW-Authenticate)'),
   403: problem('The token lacks the grant, the space is not the agent’s, or the Host or Origin is not the loopback API’s'),
   404: problem('No such memory for this agent, or no such route'),
   409: problem('Conflict: the memory is not at expectedVersion (details.currentVersion), or a near-identical one exists (code duplicate, details.existingId)'),
-  413: problem('The body is larger than the route accepts'),
+  413: problem(`The body is larger than the route accepts: ${mib(limits.bodyBytes)}, or ${mib(limits.batchBodyBytes)} for a batch`),
   415: problem('A body that is not application/json'),
   429: problem('Rate limit, daily write quota, or too many failed tokens (with Retry-After)'),
   500: problem('Internal or integrity error; nothing was changed'),
   503: problem('A service Memvault depends on (an embeddings endpoint) is unavailable, or no vault exists yet'),
-};
+});
+
+/** The request body limits the server was started with (server.ts DEFAULT_LIMITS). */
+export interface BodyLimits {
+  bodyBytes: number;
+  batchBodyBytes: number;
+}
 const spacesSchema = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string(), memories: z.number().int() })) });
 
 /**
  * REST under /v1. Each route validates its input against the contract schema, then hands the
  * caller's session and the input to one service method; the service validates again.
  */
-export function registerRestRoutes(app: FastifyInstance, service: VaultService, batchBodyBytes: number): void {
+export function registerRestRoutes(app: FastifyInstance, service: VaultService, limits: BodyLimits): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const ERRORS = errorResponses(limits);
 
   r.get('/v1/health', { schema: { operationId: 'getHealth', security: [], summary: 'Liveness check; the only route without a token', tags: ['meta'], response: { 200: z.object({ status: z.literal('ok'), api: z.literal('v1') }), ...ERRORS } } }, () => ({ status: 'ok' as const, api: 'v1' as const }));
 
@@ -115,7 +119,7 @@ export function registerRestRoutes(app: FastifyInstance, service: VaultService, 
   r.post(
     '/v1/memories/batch',
     {
-      bodyLimit: batchBodyBytes,
+      bodyLimit: limits.batchBodyBytes,
       schema: {
         operationId: 'addMemories',
         summary: `Remember many: up to ${LIMITS.batchMemories} memories in one transaction, all stored or none; near-duplicates are left out and listed (callers with read permission)`,

@@ -32,7 +32,12 @@ export interface ServerLimits {
   authFailuresPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 256 * 1024, batchBodyBytes: 16 * 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000, authFailuresPerMinute: 10 };
+/**
+ * 1 MiB holds the largest single request the API document allows: 32,768 characters of content
+ * and 16,384 of context at up to six bytes each as JSON escapes, the largest flat metadata (about
+ * 230 KB escaped), 32 tags and a vector of 4,096 numbers come to about 640 KB.
+ */
+export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 1024 * 1024, batchBodyBytes: 16 * 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, timeoutCheckMs: 1_000, authFailuresPerMinute: 10 };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -217,7 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // The app's origins are known once the port is; the set is filled after listen, before any request.
   if (options.extra) await options.extra.register(app, origins);
-  registerRestRoutes(app, service, limits.batchBodyBytes);
+  registerRestRoutes(app, service, limits);
   registerMcpRoute(app, service, SECURITY_HEADERS);
   app.get('/openapi.json', { schema: { hide: true } }, () => servedDocument(app.swagger(), { url, dimensions: service.vectorDimensions() }));
 

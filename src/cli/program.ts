@@ -121,7 +121,7 @@ export function buildProgram(): Command {
     .option('--kind <kind>', 'fact, preference, episode, note, or a custom slug', 'note')
     .option('--tag <tag>', 'tag (repeatable or comma-separated)', collect)
     .option('--context <text>', 'text that helps find it but is not part of it (the conversation or document around it)')
-    .option('--meta <json>', 'metadata as a flat JSON object (up to 32 keys; text, numbers, true/false, null, or lists of those)', json)
+    .option('--meta <json>', 'metadata as a flat JSON object (up to 16 keys; text, numbers, true/false, null, or lists of up to 8 of those)', json)
     .option('--importance <0..1>', 'importance', num)
     .option('--valid-from <time>', 'valid from (ISO 8601)')
     .option('--valid-until <time>', 'valid until (ISO 8601)')

@@ -8,10 +8,10 @@ export const LIMITS = {
   tags: 32,
   tagChars: 64,
   /** Metadata is a flat object: at most this many keys, each naming text, a number, true/false, null or a short list of those. */
-  metadataKeys: 32,
+  metadataKeys: 16,
   metadataKeyChars: 64,
   metadataTextChars: 256,
-  metadataListItems: 16,
+  metadataListItems: 8,
   sourceChars: 128,
   maxK: 100,
   listLimit: 500,
@@ -163,8 +163,8 @@ export const filterSchema = z.strictObject({
 });
 export type MemoryFilter = z.input<typeof filterSchema>;
 
-/** Where a page ends: the `nextCursor` of the page before, which the client passes back unchanged. */
-export const cursorSchema = z.string().regex(/^\d{1,15}\.[A-Za-z0-9_-]{1,64}$/, 'cursor is not one this vault issued');
+/** Where a page ends: the `nextCursor` of the page before, which the client passes back unchanged (negative before 1970, which imports can carry). */
+export const cursorSchema = z.string().regex(/^-?\d{1,15}\.[A-Za-z0-9_-]{1,64}$/, 'cursor is not one this vault issued');
 
 export const listMemoriesSchema = filterSchema.extend({
   limit: z.number().int().min(1).max(LIMITS.listLimit).default(50),

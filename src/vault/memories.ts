@@ -186,11 +186,10 @@ export class MemoryOps {
   async searchMemories(session: Session, raw: unknown): Promise<SearchHit[]> {
     this.ctx.authorize(session, 'searchMemories', []);
     const input = parse(searchSchema, raw);
+    // A vector is checked even where keyword mode leaves it unused: the API document states one rule for it.
+    const given = input.vector ? this.checkVector(input.vector) : null;
     let queryVector: Float32Array | null = null;
-    if (input.mode !== 'keyword') {
-      if (input.vector) queryVector = this.checkVector(input.vector);
-      else if (input.text !== undefined) queryVector = (await this.ctx.embedder.embed([input.text]))[0]!;
-    }
+    if (input.mode !== 'keyword') queryVector = given ?? (input.text !== undefined ? (await this.ctx.embedder.embed([input.text]))[0]! : null);
     return this.ctx.observe(session, 'searchMemories', (trail) => {
       this.ctx.syncIndex(session);
       const filter = this.resolveFilter(session, input);

@@ -2,6 +2,7 @@ import type { AgentGrant } from '../contract/agent.js';
 import type { Role } from '../contract/roles.js';
 import type { BoxKeyPair } from '../crypto/keys.js';
 import { zeroize } from '../crypto/zeroize.js';
+import { VaultError } from './errors.js';
 import { VAULT_SIGNER, type SignerKey } from '../audit/signers.js';
 import type { Keyring } from './keyring.js';
 
@@ -54,6 +55,8 @@ export class Session {
 
   /** The key that signs this session's events: the vault key where held, else its own. */
   get signer(): SignerKey {
+    // Its keys are zeroed once locked: a checkpoint signed with them would be forged-looking.
+    if (this.locked) throw new VaultError('locked', 'this session is locked');
     return this.vaultKey ? { id: VAULT_SIGNER, secretKey: this.vaultKey } : this.ownKey;
   }
 

@@ -377,7 +377,9 @@ export class VaultContext {
   audit(session: Session, action: string, trail: AuditTrail, outcome: Outcome): void {
     this.appendEvent({ actorType: session.actor.type, actorId: session.actor.name, action, targets: trail.targets, outcome, details: trail.details });
     if (session.actor.type === 'agent') this.db.prepare('UPDATE agents SET last_used_at = ? WHERE id = ?').run(this.clock(), session.actor.id);
-    this.guard.sign(session.signer, false);
+    // A session locked while its operation awaited (a KDF, embedding) has zeroed keys: its event
+    // is left for the next open session's checkpoint to cover, as a group of reads is.
+    if (!session.locked) this.guard.sign(session.signer, false);
   }
 
   /** Writes one event; refusals go through the budget, so a flood of them becomes a count. */

@@ -237,7 +237,7 @@ describe('OpenAPI request schemas are exactly as strict as the server', () => {
    */
   const vectorOf = (n: number, x = 0.25) => Array.from({ length: n }, () => x);
   const flatMetadata = (keys: number, chars: number) => Object.fromEntries(Array.from({ length: keys }, (_v, i) => [`key${i}`, 'm'.repeat(chars)]));
-  type Edge = { name: string; operationId: string; allowed: boolean; body?: unknown; query?: string };
+  type Edge = { name: string; operationId: string; allowed: boolean; body?: unknown; query?: string; status?: number };
   const EDGES: Edge[] = [
     { name: 'addMemory with empty content', operationId: 'addMemory', allowed: false, body: { content: '' } },
     { name: 'addMemory with content of spaces only', operationId: 'addMemory', allowed: false, body: { content: ' \t\n ' } },
@@ -249,10 +249,26 @@ describe('OpenAPI request schemas are exactly as strict as the server', () => {
     { name: 'addMemory with metadata an array', operationId: 'addMemory', allowed: false, body: { content: 'metadata array edge', metadata: [1, 2] } },
     { name: 'addMemory with metadata null', operationId: 'addMemory', allowed: false, body: { content: 'metadata null edge', metadata: null } },
     { name: 'addMemory with a metadata key "constructor"', operationId: 'addMemory', allowed: false, body: { content: 'metadata key edge', metadata: { constructor: 1 } } },
-    { name: 'addMemory with 32 metadata keys of 256-character texts', operationId: 'addMemory', allowed: true, body: { content: 'metadata size edge', metadata: flatMetadata(32, 256) } },
-    { name: 'addMemory with 33 metadata keys', operationId: 'addMemory', allowed: false, body: { content: 'metadata keys edge', metadata: flatMetadata(33, 1) } },
+    { name: 'addMemory with 16 metadata keys of 256-character texts', operationId: 'addMemory', allowed: true, body: { content: 'metadata size edge', metadata: flatMetadata(16, 256) } },
+    { name: 'addMemory with 17 metadata keys', operationId: 'addMemory', allowed: false, body: { content: 'metadata keys edge', metadata: flatMetadata(17, 1) } },
     { name: 'addMemory with a 257-character metadata text', operationId: 'addMemory', allowed: false, body: { content: 'metadata text edge', metadata: flatMetadata(1, 257) } },
-    { name: 'addMemory with a metadata list of 16 values', operationId: 'addMemory', allowed: true, body: { content: 'metadata list edge', metadata: { seen: [1, 'two', true, null, ...vectorOf(12)] } } },
+    { name: 'addMemory with a metadata list of 8 values', operationId: 'addMemory', allowed: true, body: { content: 'metadata list edge', metadata: { seen: [1, 'two', true, null, ...vectorOf(4)] } } },
+    { name: 'addMemory with a metadata list of 9 values', operationId: 'addMemory', allowed: false, body: { content: 'metadata list edge', metadata: { seen: vectorOf(9) } } },
+    {
+      // Every field at its largest, in characters JSON escapes to six bytes each: the body limit must hold it.
+      name: 'addMemory at the largest size the document allows',
+      operationId: 'addMemory',
+      allowed: true,
+      status: 201,
+      body: {
+        content: `x${'\u0001'.repeat(32_767)}`,
+        context: '\u0001'.repeat(16_384),
+        tags: Array.from({ length: 32 }, (_v, i) => `${i}`.padEnd(64, 't')),
+        metadata: Object.fromEntries(Array.from({ length: 16 }, (_v, i) => [`${i}`.padEnd(64, '\u0001'), Array.from({ length: 8 }, () => '\u0001'.repeat(256))])),
+        vector: vectorOf(512, -0.123456789012345),
+        force: true,
+      },
+    },
     { name: 'addMemory with nested metadata', operationId: 'addMemory', allowed: false, body: { content: 'metadata depth edge', metadata: { a: { b: 1 } } } },
     { name: 'addMemory with a tag of 64 emoji (64 characters, 128 UTF-16 units)', operationId: 'addMemory', allowed: true, body: { content: 'emoji tag edge', tags: ['😀'.repeat(64)] } },
     { name: 'addMemory with a tag of 65 characters', operationId: 'addMemory', allowed: false, body: { content: 'long tag edge', tags: ['t'.repeat(65)] } },
@@ -276,6 +292,7 @@ describe('OpenAPI request schemas are exactly as strict as the server', () => {
     { name: 'searchMemories with a text of 2000 emoji (2000 characters, 4000 UTF-16 units)', operationId: 'searchMemories', allowed: true, body: { text: '😀'.repeat(2000), mode: 'keyword' } },
     { name: 'searchMemories with a text of 2001 characters', operationId: 'searchMemories', allowed: false, body: { text: 'q'.repeat(2001), mode: 'keyword' } },
     { name: 'searchMemories with a 3-dimensional vector', operationId: 'searchMemories', allowed: false, body: { vector: [1, 2, 3] } },
+    { name: 'searchMemories in keyword mode with text and a 3-dimensional vector', operationId: 'searchMemories', allowed: false, body: { text: 'hello', mode: 'keyword', vector: [1, 2, 3] } },
     { name: 'listMemories with kind=Not-A-Slug', operationId: 'listMemories', allowed: false, query: 'kind=Not-A-Slug' },
     { name: 'listMemories with state=bogus', operationId: 'listMemories', allowed: false, query: 'state=bogus' },
     { name: 'listMemories with tag=two%20words', operationId: 'listMemories', allowed: false, query: 'tag=two%20words' },
@@ -286,18 +303,20 @@ describe('OpenAPI request schemas are exactly as strict as the server', () => {
     { name: 'listMemories with 65 space values', operationId: 'listMemories', allowed: false, query: Array.from({ length: 65 }, () => 'space=default').join('&') },
     { name: 'listMemories with cursor=abc', operationId: 'listMemories', allowed: false, query: 'cursor=abc' },
     { name: 'listMemories with a cursor of the issued shape', operationId: 'listMemories', allowed: true, query: 'cursor=1700000000000.some-id' },
+    { name: 'listMemories with a cursor before 1970 (an imported memory)', operationId: 'listMemories', allowed: true, query: 'cursor=-315619200000.some-id' },
     { name: 'listMemories with limit=500', operationId: 'listMemories', allowed: true, query: 'limit=500' },
   ];
 
   describe('edge requests: the document and the server give the same verdict', () => {
-    it.each(EDGES)('$name', async ({ operationId, allowed, body, query }) => {
+    it.each(EDGES)('$name', async ({ operationId, allowed, body, query, status }) => {
       const { method, path, op } = operationById(doc, operationId);
       const errors = query !== undefined ? queryErrors(doc, op, new URLSearchParams(query)) : schemaErrors(doc, jsonBodySchema(op)!, body);
       expect(errors.length === 0, errors.join('; ')).toBe(allowed);
       const url = path.includes('{id}') ? path.replace('{id}', (await remember(1, `edge ${operationId}`))[0]!) : path;
       const answer = await send(method, query === undefined ? url : `${url}?${query}`, body);
-      if (allowed) expect([mismatchOf(op, body ?? query, answer)].filter((m) => m !== null)).toEqual([]);
-      else expect({ status: answer.status, type: (answer.body as { type?: string }).type }).toEqual({ status: 400, type: INVALID_INPUT });
+      if (!allowed) expect({ status: answer.status, type: (answer.body as { type?: string }).type }).toEqual({ status: 400, type: INVALID_INPUT });
+      else expect([mismatchOf(op, body ?? query, answer)].filter((m) => m !== null)).toEqual([]);
+      if (status !== undefined) expect(answer.status).toBe(status);
     });
   });
 

@@ -7,7 +7,7 @@ import { encodePublicKey } from '../../src/backup/identity.js';
 import { passphraseStanza, recipientStanza } from '../../src/backup/stanzas.js';
 import { newBoxKeyPair, newSigningKeyPair } from '../../src/crypto/keys.js';
 import { HashEmbedder } from '../support/hash-embedder.js';
-import { createTestVault, type TestVault } from '../support/vault.js';
+import { createTestVault, OWNER_PASSWORD, type TestVault } from '../support/vault.js';
 
 const PASSPHRASE = 'a passphrase for edge files';
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -102,6 +102,23 @@ describe('backup files at the edges', () => {
     expect(err).toMatchObject({ code: 'auth_failed' });
     expect(reasonOf(err)).toBe('not_a_recipient');
     expect(v.service.listAudit(v.owner, { action: 'checkBackup', order: 'desc', limit: 1 })[0]).toMatchObject({ details: { reason: 'not_a_recipient' } });
+  });
+
+  it('a refusal logged after the session locked (mid-KDF) leaves the audit chain intact', async () => {
+    const v = await vault();
+    await v.service.addMemory(v.owner, { content: 'something to back up' });
+    const file = join(v.dir, 'locked-mid-check.mvb');
+    await v.service.exportBackup(v.owner, { file, passphrase: PASSPHRASE });
+    const checking = v.service.checkBackup(v.owner, { file, passphrase: 'not the passphrase' }).catch((e: unknown) => e);
+    // The passphrase hash takes a while: the session locks meanwhile, as an idle or screen lock would.
+    setTimeout(() => v.service.lock(v.owner), 0);
+    expect(await checking).toMatchObject({ code: 'auth_failed' });
+    // Nobody unlocked can sign it now: the event waits, unsigned, instead of signed with zeroed keys.
+    expect(v.service.verifyChainNow()).toMatchObject({ ok: false, problem: 'unsigned_tail' });
+    const again = await v.service.unlock('olivia', OWNER_PASSWORD);
+    await v.service.addMemory(again, { content: 'the next action signs what came before' });
+    expect(v.service.listAudit(again, { action: 'checkBackup', order: 'desc', limit: 1 })[0]).toMatchObject({ details: { reason: 'wrong_passphrase' } });
+    expect(v.service.verifyChainNow()).toMatchObject({ ok: true, problem: null });
   });
 
   it('a contact key whose encryption part is a low-order point is refused as bad_key', async () => {

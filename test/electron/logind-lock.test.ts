@@ -50,7 +50,7 @@ describe('the Linux screen lock, from logind over a real D-Bus', () => {
     expect(await firstLine(logind)).toBe('ready');
   };
 
-  it('finds this process’s session and locks when logind sends Lock for it, not for another session', async () => {
+  it('finds the session and locks when logind sends Lock for it, not for another session', async () => {
     await startLogind();
     let locks = 0;
     watch = await watchLogindLock(() => locks++, { address });
@@ -59,6 +59,18 @@ describe('the Linux screen lock, from logind over a real D-Bus', () => {
     await until(() => locks > 0, 'the lock signal', () => logind!.stdin.write(`lock ${OURS}\n`));
     const seen = locks;
     for (let i = 0; i < 3; i++) logind!.stdin.write(`lock ${OTHER}\n`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(locks).toBe(seen);
+  });
+
+  it('locks when the desktop’s own screen lock sets LockedHint, not when it clears it', async () => {
+    await startLogind();
+    let locks = 0;
+    watch = await watchLogindLock(() => locks++, { address });
+    await until(() => locks > 0, 'LockedHint', () => logind!.stdin.write(`hint ${OURS}\n`));
+    const seen = locks;
+    for (let i = 0; i < 3; i++) logind!.stdin.write(`unhint ${OURS}\n`);
+    for (let i = 0; i < 3; i++) logind!.stdin.write(`hint ${OTHER}\n`);
     await new Promise((r) => setTimeout(r, 300));
     expect(locks).toBe(seen);
   });

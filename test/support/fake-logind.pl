@@ -1,6 +1,8 @@
 #!/usr/bin/perl
-# A stand-in for systemd-logind on a private bus, for tests: GetSessionByPID answers one
-# session, and each line on stdin ("lock PATH") makes that session object send Lock.
+# A stand-in for systemd-logind on a private bus, for tests: GetSession("auto") answers one
+# session, and each line on stdin makes a session object signal: "lock PATH" sends Lock (what
+# `loginctl lock-session` causes), "hint PATH" sends PropertiesChanged with LockedHint true
+# (what GNOME and KDE set when their own screen lock comes on).
 use strict;
 use warnings;
 use Net::DBus;
@@ -10,14 +12,15 @@ use Net::DBus::Callback;
 package FakeManager;
 use base qw(Net::DBus::Object);
 use Net::DBus::Exporter qw(org.freedesktop.login1.Manager);
-dbus_method('GetSessionByPID', ['uint32'], ['objectpath']);
+dbus_method('GetSession', ['string'], ['objectpath']);
 sub new { my ($class, $service, $session) = @_; my $self = $class->SUPER::new($service, '/org/freedesktop/login1'); $self->{session} = $session; bless $self, $class; }
-sub GetSessionByPID { my ($self) = @_; return $self->{session}; }
+sub GetSession { my ($self, $id) = @_; die "no session $id\n" unless $id eq 'auto'; return $self->{session}; }
 
 package FakeSession;
 use base qw(Net::DBus::Object);
 use Net::DBus::Exporter qw(org.freedesktop.login1.Session);
 dbus_signal('Lock', []);
+dbus_signal('PropertiesChanged', ['string', ['dict', 'string', ['variant']], ['array', 'string']], 'org.freedesktop.DBus.Properties');
 sub new { my ($class, $service, $path) = @_; my $self = $class->SUPER::new($service, $path); bless $self, $class; }
 
 package main;
@@ -34,6 +37,9 @@ $reactor->add_read(fileno(STDIN), Net::DBus::Callback->new(method => sub {
   exit 0 unless defined $line;
   chomp $line;
   my ($verb, $path) = split / /, $line;
-  $sessions{$path}->emit_signal('Lock') if $verb eq 'lock' && $sessions{$path};
+  return unless $sessions{$path};
+  $sessions{$path}->emit_signal('Lock') if $verb eq 'lock';
+  $sessions{$path}->emit_signal_in('PropertiesChanged', 'org.freedesktop.DBus.Properties', undef, 'org.freedesktop.login1.Session', { LockedHint => Net::DBus::dbus_boolean(1) }, []) if $verb eq 'hint';
+  $sessions{$path}->emit_signal_in('PropertiesChanged', 'org.freedesktop.DBus.Properties', undef, 'org.freedesktop.login1.Session', { LockedHint => Net::DBus::dbus_boolean(0) }, []) if $verb eq 'unhint';
 }));
 $reactor->run();

@@ -523,7 +523,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -633,7 +633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -750,7 +750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -870,7 +870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -984,7 +984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1100,7 +1100,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1212,7 +1212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1322,7 +1322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1438,7 +1438,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1552,7 +1552,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1668,7 +1668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than the route accepts (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
+            /** @description The body is larger than the route accepts: 1 MiB, or 16 MiB for a batch (RFC 9457 problem details; `type` is urn:memvault:problem:<code>) */
             413: {
                 headers: {
                     [name: string]: unknown;
