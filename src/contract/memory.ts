@@ -84,13 +84,32 @@ export const metadataSchema = z
  */
 export const MODEL_DIMENSIONS_MARK = 'x-model-dimensions';
 
-/** Any scale: the core scales a vector to unit length before it is stored or searched with (vectors.ts). */
-export const vectorSchema = z
-  .array(finiteNumber)
-  .min(1)
-  .max(LIMITS.vectorDims)
-  .refine((v) => v.some((x) => x !== 0), 'vector must have a non-zero component')
-  .meta({ contains: { not: { const: 0 } }, [MODEL_DIMENSIONS_MARK]: true });
+const VECTOR_RULE = `vector must be a list of 1 to ${LIMITS.vectorDims} finite numbers, not all zero`;
+
+/** One pass over the numbers, no copy: a bulk add of 100k vectors checks 51 million of them. */
+function isVector(value: unknown): value is number[] {
+  if (!Array.isArray(value) || value.length < 1 || value.length > LIMITS.vectorDims) return false;
+  let nonZero = false;
+  for (const x of value) {
+    if (typeof x !== 'number' || !Number.isFinite(x)) return false;
+    if (x !== 0) nonZero = true;
+  }
+  return nonZero;
+}
+
+/**
+ * Any scale: the core scales a vector to unit length before it is stored or searched with
+ * (vectors.ts). Checked by one loop rather than a schema per number, which made zod the largest
+ * cost of a bulk add; the JSON Schema states the same rule.
+ */
+export const vectorSchema = z.custom<number[]>(isVector, VECTOR_RULE).meta({
+  type: 'array',
+  items: { type: 'number', minimum: -Number.MAX_VALUE, maximum: Number.MAX_VALUE },
+  minItems: 1,
+  maxItems: LIMITS.vectorDims,
+  contains: { not: { const: 0 } },
+  [MODEL_DIMENSIONS_MARK]: true,
+});
 
 const timeSchema = z.iso.datetime({ offset: true });
 
