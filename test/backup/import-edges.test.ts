@@ -6,6 +6,7 @@ import { BACKUP_KDF_FLOOR, type BackupHeader } from '../../src/backup/header.js'
 import { encodePublicKey } from '../../src/backup/identity.js';
 import { passphraseStanza, recipientStanza } from '../../src/backup/stanzas.js';
 import { newBoxKeyPair, newSigningKeyPair } from '../../src/crypto/keys.js';
+import { versionRecord } from '../support/backup-records.js';
 import { HashEmbedder } from '../support/hash-embedder.js';
 import { createTestVault, OWNER_PASSWORD, type TestVault } from '../support/vault.js';
 
@@ -22,24 +23,8 @@ class CountingEmbedder extends HashEmbedder {
   }
 }
 
-const version = (content: string, model: string | null, vector: Float32Array | null): VersionRecord => ({
-  version: 1,
-  kind: 'note',
-  state: 'active',
-  importance: 0.5,
-  validFrom: null,
-  validUntil: null,
-  changedAt: '2026-12-01T00:00:00.000Z',
-  changedBy: 'profile:edge',
-  change: 'create',
-  content,
-  context: '',
-  tags: [],
-  metadata: '{}',
-  source: 'profile:edge',
-  model,
-  vector: vector ? b64(new Uint8Array(vector.buffer)) : null,
-});
+const version = (content: string, model: string | null, vector: Float32Array | null): VersionRecord =>
+  versionRecord({ content, model, vector: vector ? b64(new Uint8Array(vector.buffer)) : null });
 
 /** Files a real vault would not write, made with the format's own writer. */
 describe('backup files at the edges', () => {

@@ -1,4 +1,5 @@
 import type { BodyRecord } from '../../../src/backup/body.js';
+import { versionRecord } from '../../support/backup-records.js';
 
 /** Five memories with long content: the body spans three chunks, so chunks can be cut and swapped. */
 export function kitRecords(): BodyRecord[] {
@@ -8,24 +9,12 @@ export function kitRecords(): BodyRecord[] {
     space: 'kit',
     createdAt: '2026-12-01T00:00:00.000Z',
     versions: [
-      {
-        version: 1,
-        kind: 'note',
-        state: 'active',
-        importance: 0.5,
-        validFrom: null,
-        validUntil: null,
-        changedAt: '2026-12-01T00:00:00.000Z',
+      versionRecord({
         changedBy: 'profile:kit',
-        change: 'create',
         content: `Kit memory ${n}: ${'the quick brown fox jumps over the lazy dog. '.repeat(700)}`.slice(0, 30_000),
-        context: '',
         tags: ['kit'],
-        metadata: '{}',
         source: 'profile:kit',
-        model: null,
-        vector: null,
-      },
+      }),
     ],
   });
   return [
