@@ -71,15 +71,11 @@ export class AppService {
     };
   }
 
-  /**
-   * The host's latest progress event, for an unlocked session only, and naming a space only to
-   * a profile that holds it: space names are not for the sign-in page or other profiles.
-   */
+  /** The host's latest progress event, for an unlocked session only (space names are not for the sign-in page). */
   progress(session: AppSession): ProgressEvent | null {
-    const info = this.whoami(session);
     const event = this.host.latestProgress();
-    if (!info || !event) return null;
-    return info.spaces.includes(event.space) ? event : { ...event, space: '' };
+    if (!event || !this.whoami(session)) return null;
+    return this.host.service()!.progressFor(session.vault!, event);
   }
 
   async createVault(session: AppSession, raw: unknown): Promise<CreatedVaultReply> {

@@ -437,6 +437,11 @@ export class VaultService implements OperationSurface<Session> {
     return () => this.ctx.progress.delete(listener);
   }
 
+  /** A progress event as this session may see it: the space named only if its profile holds it. */
+  progressFor(session: Session, event: ProgressEvent): ProgressEvent {
+    return this.whoami(session).spaces.includes(event.space) ? event : { ...event, space: '' };
+  }
+
   /** Run by every front door after an unlock: re-seals old versions, re-embeds stale vectors, as far as this profile may. */
   upkeep(session: Session, onProgress: (phase: UpkeepPhase, done: number, total: number) => void = () => {}): Promise<UpkeepReport> {
     return this.upkeeping.run(session, onProgress);

@@ -144,46 +144,22 @@ describe('OpenAPI request schemas are exactly as strict as the server', () => {
   });
 
   describe('requests generated from the document are never answered 400, and only with declared statuses', () => {
-    it('addMemory (POST /v1/memories)', async () => {
-      const bodies = generatedBodies('addMemory');
+    /** Each operation with a JSON body: the memories it works on (stored first), and the success it must reach. */
+    const BODY_ROUTES: { name: string; operationId: string; ok: number; stored: number; path: (ids: string[], i: number) => string }[] = [
+      { name: 'addMemory (POST /v1/memories)', operationId: 'addMemory', ok: 201, stored: 0, path: () => '/v1/memories' },
+      { name: 'addMemories (POST /v1/memories/batch)', operationId: 'addMemories', ok: 201, stored: 0, path: () => '/v1/memories/batch' },
+      { name: 'updateMemory (PATCH /v1/memories/{id}) on memories that exist', operationId: 'updateMemory', ok: 200, stored: 5, path: (ids, i) => `/v1/memories/${ids[i % ids.length]}` },
+      { name: 'searchMemories (POST /v1/search)', operationId: 'searchMemories', ok: 200, stored: 3, path: () => '/v1/search' },
+    ];
+    it.each(BODY_ROUTES)('$name', async ({ operationId, ok, stored, path }) => {
+      const ids = await remember(stored, operationId);
+      const bodies = generatedBodies(operationId);
       const { statuses, mismatches } = await sendAll(
-        'addMemory',
-        bodies.map((body) => ({ path: '/v1/memories', body, shown: body })),
+        operationId,
+        bodies.map((body, i) => ({ path: path(ids, i), body, shown: body })),
       );
       expect(mismatches).toEqual([]);
-      expect(statuses).toContain(201);
-    });
-
-    it('addMemories (POST /v1/memories/batch)', async () => {
-      const bodies = generatedBodies('addMemories');
-      const { statuses, mismatches } = await sendAll(
-        'addMemories',
-        bodies.map((body) => ({ path: '/v1/memories/batch', body, shown: body })),
-      );
-      expect(mismatches).toEqual([]);
-      expect(statuses).toContain(201);
-    });
-
-    it('updateMemory (PATCH /v1/memories/{id}) on memories that exist', async () => {
-      const ids = await remember(5, 'patched');
-      const bodies = generatedBodies('updateMemory');
-      const { statuses, mismatches } = await sendAll(
-        'updateMemory',
-        bodies.map((body, i) => ({ path: `/v1/memories/${ids[i % ids.length]}`, body, shown: body })),
-      );
-      expect(mismatches).toEqual([]);
-      expect(statuses).toContain(200);
-    });
-
-    it('searchMemories (POST /v1/search)', async () => {
-      await remember(3, 'searchable');
-      const bodies = generatedBodies('searchMemories');
-      const { statuses, mismatches } = await sendAll(
-        'searchMemories',
-        bodies.map((body) => ({ path: '/v1/search', body, shown: body })),
-      );
-      expect(mismatches).toEqual([]);
-      expect(statuses).toContain(200);
+      expect(statuses).toContain(ok);
     });
 
     it('listMemories (GET /v1/memories) with generated query parameters', async () => {
