@@ -1,5 +1,5 @@
 import { sodiumSync } from './sodium.js';
-import { randomBytes } from './random.js';
+import { nonceBytes } from './random.js';
 
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
@@ -15,7 +15,7 @@ export class DecryptionError extends Error {
 export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array {
   if (key.length !== KEY_BYTES) throw new Error('AEAD key must be 32 bytes');
   const s = sodiumSync();
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = nonceBytes(NONCE_BYTES);
   const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData, null, nonce, key);
   const out = new Uint8Array(NONCE_BYTES + ct.length);
   out.set(nonce, 0);

@@ -82,7 +82,7 @@ export class MemoryOps {
             details: { existingId: existing },
           });
       }
-      const stored = this.create(session, spaceId, input, vector, model);
+      const stored = this.create(session, spaceId, input, vector, model, this.ctx.bumpChangeSeq());
       trail.targets.push(stored.id, spaceId);
       trail.details.kind = input.kind;
       return this.ctx.toMemory(stored);
@@ -111,21 +111,30 @@ export class MemoryOps {
     return this.ctx.act(session, 'addMemories', (trail) => {
       this.ctx.syncIndex(session);
       const checks = actorMay(session.actor, 'memory.read');
+      // The whole batch commits at once, so its rows share one change sequence.
+      const seq = this.ctx.bumpChangeSeq();
       const inBatch = new Map<string, string>();
+      // Stored rows whose duplicate key is not computed yet: only a later checked row needs them.
+      const unkeyed: { spaceId: string; content: string; id: string }[] = [];
+      const batchKey = (spaceId: string, normalized: string): string => `${spaceId}\n${normalized}`;
       const ids: (string | null)[] = [];
       const duplicates: { index: number; existingId: string }[] = [];
       memories.forEach((m, i) => {
         const spaceId = spaceIds[i]!;
-        const normalized = normalizeForDuplicates(m.content);
-        const key = `${spaceId}\n${normalized}`;
-        const existing = !m.force && checks ? (inBatch.get(key) ?? this.findDuplicate(spaceId, normalized, vectors[i]!)) : undefined;
-        if (existing) {
-          ids.push(null);
-          duplicates.push({ index: i, existingId: existing });
-          return;
+        let normalized: string | null = null;
+        if (!m.force && checks) {
+          for (const u of unkeyed.splice(0)) inBatch.set(batchKey(u.spaceId, normalizeForDuplicates(u.content)), u.id);
+          normalized = normalizeForDuplicates(m.content);
+          const existing = inBatch.get(batchKey(spaceId, normalized)) ?? this.findDuplicate(spaceId, normalized, vectors[i]!);
+          if (existing) {
+            ids.push(null);
+            duplicates.push({ index: i, existingId: existing });
+            return;
+          }
         }
-        const stored = this.create(session, spaceId, m, vectors[i]!, m.vector ? `caller:${this.ctx.embedder.modelId}` : this.ctx.embedder.modelId);
-        inBatch.set(key, stored.id);
+        const stored = this.create(session, spaceId, m, vectors[i]!, m.vector ? `caller:${this.ctx.embedder.modelId}` : this.ctx.embedder.modelId, seq);
+        if (normalized === null) unkeyed.push({ spaceId, content: m.content, id: stored.id });
+        else inBatch.set(batchKey(spaceId, normalized), stored.id);
         ids.push(stored.id);
         if ((i + 1) % STORE_PROGRESS_EVERY === 0) onProgress('store', i + 1, memories.length);
       });
@@ -139,10 +148,9 @@ export class MemoryOps {
   }
 
   /** Inserts a new memory at version 1, inside the caller's transaction. */
-  private create(session: Session, spaceId: string, input: ParsedAddMemory, vector: Float32Array, model: string): StoredMemory {
+  private create(session: Session, spaceId: string, input: ParsedAddMemory, vector: Float32Array, model: string, seq: number): StoredMemory {
     const id = randomUUID();
     const now = this.ctx.clock();
-    const seq = this.ctx.bumpChangeSeq();
     this.ctx.db.prepare('INSERT INTO memories (id, space_id, version, created_at, change_seq) VALUES (?, ?, 1, ?, ?)').run(id, spaceId, now, seq);
     return this.insertVersion(session, { vaultId: this.ctx.vaultId, spaceId, memoryId: id, version: 1 }, now, {
       kind: input.kind,

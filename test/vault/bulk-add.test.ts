@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { VaultService } from '../../src/vault/vault-service.js';
 import { HashEmbedder } from '../support/hash-embedder.js';
-import { createTestVault, expectCode, type TestVault } from '../support/vault.js';
+import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../support/vault.js';
 
 /** addMemories: many memories in one transaction, all stored or none, audited as one event. */
 describe('bulk add', () => {
@@ -70,5 +72,28 @@ describe('bulk add', () => {
     const writer = v.service.authenticateAgent(v.service.addAgent(v.owner, { name: 'writer', spaces: ['default'], grants: ['write'] }).token);
     const blind = await v.service.addMemories(writer, { memories: [{ content: 'The deploy runs on Tuesdays' }] });
     expect(blind).toMatchObject({ added: 1, duplicates: [] });
+  });
+
+  it('an item stored with force still makes a later repeat in the same batch a duplicate', async () => {
+    const result = await v.service.addMemories(v.owner, {
+      memories: [{ content: 'Forced first, checked later', force: true }, { content: 'something else entirely', force: true }, { content: 'forced first, checked later!' }],
+    });
+    expect(result.added).toBe(2);
+    expect(result.duplicates).toEqual([{ index: 2, existingId: result.ids[0] }]);
+  });
+
+  it('a batch written through another connection shows whole in an open session, which had synced before it', async () => {
+    await v.service.addMemory(v.owner, { content: 'Present before the batch' });
+    expect((await v.service.searchMemories(v.owner, { text: 'present', mode: 'keyword' })).length).toBe(1);
+    const other = await VaultService.open(v.path, { kdf: 'insecure-test-only', stateDir: join(v.dir, 'state'), embedder: new HashEmbedder() });
+    try {
+      const writer = await other.unlock('olivia', OWNER_PASSWORD);
+      const memories = Array.from({ length: 40 }, (_, i) => ({ content: `Written elsewhere, item ${i}`, tags: ['elsewhere'] }));
+      expect((await other.addMemories(writer, { memories })).added).toBe(40);
+    } finally {
+      other.close();
+    }
+    expect(v.service.listMemories(v.owner, { tags: ['elsewhere'], limit: 100 }).items).toHaveLength(40);
+    expect((await v.service.searchMemories(v.owner, { text: 'elsewhere', mode: 'keyword', k: 100 })).length).toBe(40);
   });
 });
