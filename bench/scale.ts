@@ -3,11 +3,11 @@
  * targets), each figure beside a baseline measured in the same run. Vectors are clustered and
  * supplied by the caller, so the figures measure storage, crypto and search, not the model.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { VaultService } from '../src/vault/vault-service.js';
 import { HashEmbedder } from '../test/support/hash-embedder.js';
 import { seededRandom } from '../test/support/random.js';
@@ -188,6 +188,15 @@ const ids = added.map((id) => id!);
 row(`bulk add ${N} (one addMemories)`, `plain SQLite + FTS5, one transaction: ${plainBulkMs.toFixed(0)} ms`, `${bulkMs.toFixed(0)} ms`, `${(plainBulkMs / bulkMs).toFixed(2)}x speed`);
 
 service.lock(session);
+// What the file holds on disk (its write-ahead log included), beside the plain file of the same rows.
+const diskBytes = (file: string): number => [file, `${file}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+const MiB = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+row(
+  `disk bytes after the bulk add (file + WAL)`,
+  `payload ${MiB(payloadBytes)}; plain SQLite + FTS5 ${MiB(diskBytes(join(dir, 'plain.db')))}`,
+  MiB(diskBytes(path)),
+  `${(diskBytes(path) / payloadBytes).toFixed(2)}x payload`,
+);
 const measured = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], { env: { ...process.env, SCALE_UNLOCK_CHILD: dir }, encoding: 'utf8' });
 if (measured.status !== 0) throw new Error(`unlock measurement failed: ${measured.stderr}`);
 const { unlockMs, rssGrowth } = JSON.parse(measured.stdout.trim().split('\n').at(-1)!) as { unlockMs: number; rssGrowth: number };
@@ -249,3 +258,10 @@ const table = [['figure', 'baseline', 'memvault', 'ratio'], ...results];
 const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 console.log(`N=${N}, ${DIMS} dims, ${CLUSTERS} clusters, ${QUERIES} queries`);
 for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+
+// The same rows as JSON, with the machine they were measured on, for RESULTS.md and for tools.
+const out = process.env.BENCH_OUT ?? join(import.meta.dirname, 'results/latest.json');
+mkdirSync(dirname(out), { recursive: true });
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: process.platform };
+writeFileSync(out, `${JSON.stringify({ bench: 'scale', date: new Date().toISOString(), machine, n: N, dimensions: DIMS, rows: results.map(([figure, baseline, memvault, ratio]) => ({ figure, baseline, memvault, ratio })) }, null, 2)}\n`);
+console.log(`results written to ${out}`);
