@@ -291,19 +291,20 @@ export class PlainIndex {
     return hits.sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
-  /** `fresh`: the space is being loaded whole, so nothing of it is in the index to replace. */
   /**
-   * The few nearest vectors of one space among memories in these states, for the near-duplicate
-   * check of an add: an int8 first pass draws DUPLICATE_DRAW candidates and they are rescored
-   * exactly (VectorSet.nearestApprox). User searches stay exact (`vectorSearch`).
+   * The few nearest vectors of one space among memories in these states with a similarity of at
+   * least `floor`, for the near-duplicate check of an add: an int8 first pass draws
+   * DUPLICATE_DRAW candidates and those near the floor are rescored exactly
+   * (VectorSet.nearestApprox). User searches stay exact (`vectorSearch`).
    */
-  nearestForDuplicates(query: Float32Array, spaceId: string, states: string[], limit: number): Ranked[] {
+  nearestForDuplicates(query: Float32Array, spaceId: string, states: string[], limit: number, floor: number): Ranked[] {
     const e = this.spaces.get(spaceId);
     if (!e) return [];
     const admit = new Set(states);
-    return e.vectors.nearestApprox(query, limit, DUPLICATE_DRAW, (id) => admit.has(e.vectorState.get(id) ?? ''));
+    return e.vectors.nearestApprox(query, limit, DUPLICATE_DRAW, floor, (id) => admit.has(e.vectorState.get(id) ?? ''));
   }
 
+  /** `fresh`: the space is being loaded whole, so nothing of it is in the index to replace. */
   private upsertOne(e: SpaceEntry, m: IndexedMemory, fresh: boolean): void {
     if (!fresh) this.removeRows(m.id);
     const dupKey = e.dupKeys ? hashKey(this.duplicateKey(m.content)) : null;

@@ -34,13 +34,16 @@ export class QuantizedRows {
     this.data = new Int8Array(this.dimensions);
   }
 
-  /** Slots of the `count` rows nearest the query by cosine over the int8 rows, best first. */
-  nearest(query: Float32Array, rows: number, count: number): number[] {
+  /** The `count` rows nearest the query by cosine over the int8 rows, best first, with that approximate cosine. */
+  nearest(query: Float32Array, rows: number, count: number): { slot: number; approx: number }[] {
     const q = new Int8Array(this.dimensions);
     quantizeInto(query, 0, this.dimensions, q, 0);
     // As with the float32 rows, usearch ignores a view's byte offset but honours its length.
-    const result = usearch.exactSearch(this.data.subarray(0, rows * this.dimensions), q, this.dimensions, Math.min(count, rows), usearch.MetricKind.Cos, 1) as { keys: BigUint64Array };
-    return Array.from(result.keys, (k) => Number(k));
+    const result = usearch.exactSearch(this.data.subarray(0, rows * this.dimensions), q, this.dimensions, Math.min(count, rows), usearch.MetricKind.Cos, 1) as {
+      keys: BigUint64Array;
+      distances: Float32Array;
+    };
+    return Array.from(result.keys, (k, i) => ({ slot: Number(k), approx: 1 - result.distances[i]! }));
   }
 
   private ensure(rows: number): void {

@@ -14,6 +14,14 @@ export interface VectorHit {
 const SMALL_SUBSET = 4096;
 
 /**
+ * How far an int8 cosine may sit under the exact one. Rounding moves each component of a row
+ * by at most half a step of its largest component in 127; for embedding-like unit vectors
+ * (largest component about 0.2 at 512 dimensions) that moves the cosine by under 0.02 per
+ * vector, so 0.1 leaves room for rows and queries far spikier than any embedding.
+ */
+const QUANTIZED_MARGIN = 0.1;
+
+/**
  * One space's vectors in one contiguous Float32Array, unit length, so cosine similarity is a
  * dot product and the whole set is scanned near memory bandwidth by usearch's native exact
  * search (sqlite-vec's npm build is ~7x the floor at 100k, see README). Removing a vector moves
@@ -90,12 +98,14 @@ export class VectorSet {
   }
 
   /**
-   * The `k` nearest among those `accept` admits, exactly rescored, from `draw` candidates of an
-   * int8 first pass: for the near-duplicate check of every add, which needs the few closest
-   * rows and can afford to miss one whose int8 rank falls past `draw` (it would have to lose
-   * dozens of places to rounding of at most half a step in 127 per component).
+   * The `k` nearest among those `accept` admits with a similarity of at least `floor`, exactly
+   * rescored, from `draw` candidates of an int8 first pass: for the near-duplicate check of
+   * every add, which needs the few closest rows and can afford to miss one whose int8 rank falls
+   * past `draw` (it would have to lose dozens of places to rounding of at most half a step in
+   * 127 per component). Candidates whose int8 cosine is more than QUANTIZED_MARGIN under the
+   * floor are not rescored.
    */
-  nearestApprox(query: Float32Array, k: number, draw: number, accept: (id: string) => boolean): VectorHit[] {
+  nearestApprox(query: Float32Array, k: number, draw: number, floor: number, accept: (id: string) => boolean): VectorHit[] {
     const n = this.ids.length;
     if (n === 0 || k <= 0 || query.length !== this.dimensions) return [];
     const q = unit(query);
@@ -105,9 +115,12 @@ export class VectorSet {
       for (let slot = 0; slot < n; slot++) this.quantized.write(slot, this.data, slot * this.dimensions);
     }
     const top = new TopK(k);
-    for (const slot of this.quantized.nearest(q, n, draw)) {
+    for (const { slot, approx } of this.quantized.nearest(q, n, draw)) {
+      if (approx < floor - QUANTIZED_MARGIN) break;
       const id = this.ids[slot];
-      if (id !== undefined && accept(id)) top.offer(id, this.dot(q, slot));
+      if (id === undefined || !accept(id)) continue;
+      const score = this.dot(q, slot);
+      if (score >= floor) top.offer(id, score);
     }
     return top.sorted();
   }

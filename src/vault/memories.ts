@@ -371,8 +371,7 @@ export class MemoryOps {
     return (
       this.ctx.index.findByDuplicateKey(spaceId, normalized) ??
       this.ctx.index
-        .nearestForDuplicates(vector, spaceId, ['active', 'archived'], DUPLICATE_CANDIDATES)
-        .filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY)
+        .nearestForDuplicates(vector, spaceId, ['active', 'archived'], DUPLICATE_CANDIDATES, NEAR_DUPLICATE_SIMILARITY)
         .find((h) => trigramSimilarity(normalizeForDuplicates(this.ctx.index.get(h.id)!.content), normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
     );
   }

@@ -97,7 +97,7 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
   it('the near-duplicate pass (int8, rescored) finds the near copy of a row, with its exact score, and follows removals and replacements', () => {
     const near = (m: IndexedMemory) => Float32Array.from(m.vector!, (x) => x + 0.05 * rand());
     const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, j) => s + x * b[j]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
-    const nearest = (q: Float32Array) => index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 5);
+    const nearest = (q: Float32Array) => index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 5, 0.9);
     for (const m of rows.slice(0, 50)) {
       const q = near(m);
       const [first] = nearest(q);
@@ -105,6 +105,9 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
       expect(first!.score).toBeCloseTo(cosine(q, m.vector!), 5);
       expect(first!.score).toBeGreaterThan(0.9);
     }
+    // Nothing under the floor comes back: a query unlike every row finds nothing.
+    expect(nearest(vec())).toEqual([]);
+    expect(index.nearestForDuplicates(vec(), 'space-a', ['active', 'archived'], 5, -1)).toHaveLength(5);
     // Built at the first check, the int8 copy now has to follow the changes.
     const removed = rows[10]!;
     const replaced = { ...rows[20]!, vector: vec(), version: 2 };
