@@ -180,3 +180,64 @@ describe('duplicate keys of the shared index', () => {
     }
   });
 });
+
+/** Keyword entries wait to go into FTS5 together; what a search sees must not change. */
+describe('keyword entries held back between adds', () => {
+  const filter = (spaceId: string) => ({ spaceIds: [spaceId], states: ['active', 'archived'] });
+  const ids = (hits: { id: string }[]) => hits.map((h) => h.id).sort();
+
+  it('memories added one at a time are found at once; a removed one answers to nothing, written yet or not', () => {
+    const index = new PlainIndex(DIMS, normalizeForDuplicates);
+    try {
+      for (let i = 0; i < 5; i++) index.apply('s', [{ upsert: memory(i, 's', { content: `walrus sighting ${i}` }) }], i + 1);
+      // Removed before its entry was written; the next row takes the freed rowid and must not inherit its words.
+      index.apply('s', [{ remove: 'm-s-000004' }], 6);
+      const walruses = ['m-s-000000', 'm-s-000001', 'm-s-000002', 'm-s-000003'];
+      expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(walruses);
+      index.apply('s', [{ upsert: memory(7, 's', { content: 'owl sighting' }) }], 7);
+      expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(walruses);
+      expect(ids(index.keywordSearch('owl', filter('s'), 10))).toEqual(['m-s-000007']);
+      // Removed after its entry was written: the removal has to reach FTS5 itself.
+      index.apply('s', [{ remove: 'm-s-000007' }], 8);
+      index.apply('s', [{ upsert: memory(9, 's', { content: 'heron sighting' }) }], 9);
+      expect(index.keywordSearch('owl', filter('s'), 10)).toEqual([]);
+      expect(ids(index.keywordSearch('heron', filter('s'), 10))).toEqual(['m-s-000009']);
+      // A rewrite answers to its new words only.
+      index.apply('s', [{ upsert: memory(3, 's', { content: 'narwhal sighting', version: 2 }) }], 10);
+      expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(['m-s-000000', 'm-s-000001', 'm-s-000002']);
+      expect(ids(index.keywordSearch('narwhal', filter('s'), 10))).toEqual(['m-s-000003']);
+    } finally {
+      index.close();
+    }
+  });
+
+  it('more adds than are held back at once (600, one per apply) are all found, and a rewrite of a written one replaces it', () => {
+    const index = new PlainIndex(DIMS, normalizeForDuplicates);
+    try {
+      for (let i = 0; i < 600; i++) index.apply('s', [{ upsert: memory(i, 's', { content: `kestrel ${i % 2 ? 'odd' : 'even'}` }) }], i + 1);
+      expect(index.keywordSearch('kestrel', filter('s'), 1000)).toHaveLength(600);
+      expect(index.keywordSearch('odd', filter('s'), 1000)).toHaveLength(300);
+      index.apply('s', [{ upsert: memory(1, 's', { content: 'kestrel even', version: 2 }) }], 601);
+      expect(index.keywordSearch('odd', filter('s'), 1000)).toHaveLength(299);
+      expect(index.keywordSearch('even', filter('s'), 1000)).toHaveLength(301);
+    } finally {
+      index.close();
+    }
+  });
+
+  it('entries held back for a dropped space do not come back when another space is searched or reloaded', () => {
+    const index = new PlainIndex(DIMS, normalizeForDuplicates);
+    try {
+      index.apply('a', [{ upsert: memory(1, 'a', { content: 'pelican in space a' }) }], 1);
+      index.apply('b', [{ upsert: memory(1, 'b', { content: 'pelican in space b' }) }], 1);
+      index.drop('b');
+      expect(ids(index.keywordSearch('pelican', filter('a'), 10))).toEqual(['m-a-000001']);
+      index.apply('b', [{ upsert: memory(2, 'b', { content: 'pelican again in b' }) }], 2);
+      expect(ids(index.keywordSearch('pelican', filter('b'), 10))).toEqual(['m-b-000002']);
+      // The dropped entry's words must not cling to the row that took its place.
+      expect(index.keywordSearch('space', filter('b'), 10)).toEqual([]);
+    } finally {
+      index.close();
+    }
+  });
+});
