@@ -72,6 +72,9 @@ const BM25_CONTEXT = 0.5;
  */
 const FTS_FLUSH_AT = 256;
 
+/** Keyword entries not yet in FTS5, by rowid: the space and the three columns. */
+type PendingEntries = Map<number, [spaceId: string, content: string, tags: string, context: string]>;
+
 /** Candidates the near-duplicate check draws from the int8 pass before exact rescoring. */
 const DUPLICATE_DRAW = 64;
 /** Rows given duplicate keys per transaction when a space first needs them. */
@@ -97,8 +100,9 @@ export class PlainIndex {
   private readonly deleteFts: Database.Statement;
   private readonly getRow: Database.Statement;
   private readonly dupCandidates: Database.Statement;
-  /** Keyword entries not yet in FTS5, by rowid: the space and the three columns. */
-  private readonly ftsPending = new Map<number, [spaceId: string, content: string, tags: string, context: string]>();
+  private ftsPending: PendingEntries = new Map();
+  /** Held-back entries written to FTS5 inside the apply in progress, which a rollback takes out again. */
+  private flushedInApply: PendingEntries[] | null = null;
 
   /** `duplicateKey` maps content to the form two near-identical texts share (case, spacing, punctuation removed). */
   constructor(
@@ -162,12 +166,25 @@ export class PlainIndex {
     const e = this.entry(spaceId);
     const fresh = !e.loaded;
     if (Array.isArray(changes)) e.vectors.reserve(e.vectors.size + changes.length);
-    this.db.transaction(() => {
-      for (const c of changes) {
-        if ('remove' in c) this.removeOne(e, c.remove);
-        else if (c.upsert.spaceId === spaceId) this.upsertOne(e, c.upsert, fresh);
-      }
-    })();
+    // An apply that fails leaves SQLite as it was, but not this space's vectors and held-back
+    // keyword entries: the space is forgotten, so that the next sync loads it whole again. Entries
+    // of other spaces it wrote to FTS5 were rolled back with it, so they wait again.
+    const flushed: PendingEntries[] = [];
+    this.flushedInApply = flushed;
+    try {
+      this.db.transaction(() => {
+        for (const c of changes) {
+          if ('remove' in c) this.removeOne(e, c.remove);
+          else if (c.upsert.spaceId === spaceId) this.upsertOne(e, c.upsert, fresh);
+        }
+      })();
+    } catch (err) {
+      for (const entries of flushed) for (const [rowid, entry] of entries) if (entry[0] !== spaceId) this.ftsPending.set(rowid, entry);
+      this.drop(spaceId);
+      throw err;
+    } finally {
+      this.flushedInApply = null;
+    }
     e.loaded = true;
     e.seq = Math.max(e.seq, seq);
   }
@@ -188,7 +205,6 @@ export class PlainIndex {
   drop(spaceId: string): void {
     const e = this.spaces.get(spaceId);
     if (!e) return;
-    for (const [rowid, [pendingSpace]] of this.ftsPending) if (pendingSpace === spaceId) this.ftsPending.delete(rowid);
     this.db.transaction(() => {
       if (this.spaces.size === 1) {
         // The last space: emptying everything at once is much faster than row by row.
@@ -201,6 +217,7 @@ export class PlainIndex {
       this.cached('DELETE FROM mem_tags WHERE rowid IN (SELECT rowid FROM mem WHERE space_id = ?)').run(spaceId);
       this.cached('DELETE FROM mem WHERE space_id = ?').run(spaceId);
     })();
+    for (const [rowid, [pendingSpace]] of this.ftsPending) if (pendingSpace === spaceId) this.ftsPending.delete(rowid);
     e.vectors.clear();
     this.spaces.delete(spaceId);
   }
@@ -346,7 +363,8 @@ export class PlainIndex {
   /** Moves the held-back keyword entries into FTS5, inside the caller's transaction (upserts run inside `apply`'s). */
   private writeFts(): void {
     for (const [rowid, [, content, tags, context]] of this.ftsPending) this.insertFts.run(rowid, content, tags, context);
-    this.ftsPending.clear();
+    this.flushedInApply?.push(this.ftsPending);
+    this.ftsPending = new Map();
   }
 
   /** Filter shapes are few (which filters are present), so each statement is compiled once. */

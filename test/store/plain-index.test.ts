@@ -105,6 +105,12 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
       expect(first!.score).toBeCloseTo(cosine(q, m.vector!), 5);
       expect(first!.score).toBeGreaterThan(0.9);
     }
+    // A floor at a row's exact score still finds it, whichever side of it its int8 cosine falls.
+    for (const m of rows.slice(0, 50)) {
+      const q = near(m);
+      const exact = index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 1, -1)[0]!;
+      expect(index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 5, exact.score)[0]?.id).toBe(m.id);
+    }
     // Nothing under the floor comes back: a query unlike every row finds nothing.
     expect(nearest(vec())).toEqual([]);
     expect(index.nearestForDuplicates(vec(), 'space-a', ['active', 'archived'], 5, -1)).toHaveLength(5);
@@ -236,6 +242,28 @@ describe('keyword entries held back between adds', () => {
       expect(ids(index.keywordSearch('pelican', filter('b'), 10))).toEqual(['m-b-000002']);
       // The dropped entry's words must not cling to the row that took its place.
       expect(index.keywordSearch('space', filter('b'), 10)).toEqual([]);
+    } finally {
+      index.close();
+    }
+  });
+
+  it('an apply that fails forgets its space and leaves the other spaces’ held-back entries as SQLite kept them', () => {
+    const index = new PlainIndex(DIMS, normalizeForDuplicates);
+    try {
+      index.apply('a', [{ upsert: memory(0, 'a', { content: 'alpha before the failure' }) }], 1);
+      index.apply('s', [{ upsert: memory(0, 's', { content: 'delta before the failure' }) }], 1);
+      // 300 rows (enough to write the held-back entries inside the transaction), then one SQLite refuses.
+      const changes = Array.from({ length: 300 }, (_, i) => ({ upsert: memory(i + 1, 's', { content: `beta ${i}` }) }));
+      const broken = { upsert: { ...memory(999, 's'), kind: null as unknown as string } };
+      expect(() => index.apply('s', [...changes, broken], 2)).toThrow(/NOT NULL constraint failed: mem.kind/);
+      expect(index.isLoaded('s')).toBe(false);
+      expect(index.vectorSearch(vec(), { spaceIds: ['s'], states: ['active'] }, 10)).toEqual([]);
+      // Loaded again: the next rows take rowids the failed apply had used and must not answer to its words.
+      index.apply('s', [{ upsert: memory(0, 's', { content: 'delta before the failure' }) }, { upsert: memory(1000, 's', { content: 'gamma after the failure' }) }], 3);
+      expect(ids(index.keywordSearch('alpha', filter('a'), 10))).toEqual(['m-a-000000']);
+      expect(index.keywordSearch('beta', filter('s'), 10)).toEqual([]);
+      expect(ids(index.keywordSearch('gamma', filter('s'), 10))).toEqual(['m-s-001000']);
+      expect(ids(index.keywordSearch('delta', filter('s'), 10))).toEqual(['m-s-000000']);
     } finally {
       index.close();
     }
