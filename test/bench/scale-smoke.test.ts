@@ -22,8 +22,8 @@ describe('npm run bench:scale on tiny data', () => {
     rmSync(dir, { recursive: true, force: true });
     expect(written).toMatchObject({ bench: 'scale', n: 400 });
     expect(written.machine.cores).toBeGreaterThan(0);
-    expect(written.rows.map((row) => row.figure)).toEqual(expect.arrayContaining(['bulk add 400 (one addMemories)', 'disk bytes after the bulk add (file + WAL)', 'hybrid search k=10 p50 / p95']));
-    expect(r.stdout).toMatch(/^disk bytes after the bulk add \(file \+ WAL\)\s+payload \d+ MiB; plain SQLite \+ FTS5 \d+ MiB\s+\d+ MiB\s+[\d.]+x payload/m);
+    expect(written.rows.map((row) => row.figure)).toEqual(expect.arrayContaining(['bulk add 400 (one addMemories)', 'disk bytes after the bulk add (WAL checkpointed)', 'hybrid search k=10 p50 / p95']));
+    expect(r.stdout).toMatch(/^disk bytes after the bulk add \(WAL checkpointed\)\s+payload \d+ MiB; plain SQLite \+ FTS5 \d+ MiB\s+\d+ MiB\s+[\d.]+x payload/m);
     expect(r.stdout).toMatch(/^N=400, 512 dims/m);
     expect(r.stdout).toMatch(/vector search recall@10\s+exact JS scan\s+1\.000/);
     expect(r.stdout).toMatch(/vector search, tag on 20 of 400, recall@10\s+filtered exact JS scan\s+1\.000/);
