@@ -101,8 +101,11 @@ export class PlainIndex {
   private readonly getRow: Database.Statement;
   private readonly dupCandidates: Database.Statement;
   private ftsPending: PendingEntries = new Map();
-  /** Held-back entries written to FTS5 inside the apply in progress, which a rollback takes out again. */
-  private flushedInApply: PendingEntries[] | null = null;
+  /**
+   * The apply in progress: its space, and the held-back entries of other spaces it wrote to FTS5,
+   * which a rollback takes out again (its own space's are forgotten with the space).
+   */
+  private applying: { spaceId: string; flushed: PendingEntries } | null = null;
 
   /** `duplicateKey` maps content to the form two near-identical texts share (case, spacing, punctuation removed). */
   constructor(
@@ -169,8 +172,8 @@ export class PlainIndex {
     // An apply that fails leaves SQLite as it was, but not this space's vectors and held-back
     // keyword entries: the space is forgotten, so that the next sync loads it whole again. Entries
     // of other spaces it wrote to FTS5 were rolled back with it, so they wait again.
-    const flushed: PendingEntries[] = [];
-    this.flushedInApply = flushed;
+    const flushed: PendingEntries = new Map();
+    this.applying = { spaceId, flushed };
     try {
       this.db.transaction(() => {
         for (const c of changes) {
@@ -179,11 +182,11 @@ export class PlainIndex {
         }
       })();
     } catch (err) {
-      for (const entries of flushed) for (const [rowid, entry] of entries) if (entry[0] !== spaceId) this.ftsPending.set(rowid, entry);
+      for (const [rowid, entry] of flushed) this.ftsPending.set(rowid, entry);
       this.drop(spaceId);
       throw err;
     } finally {
-      this.flushedInApply = null;
+      this.applying = null;
     }
     e.loaded = true;
     e.seq = Math.max(e.seq, seq);
@@ -362,8 +365,10 @@ export class PlainIndex {
 
   /** Moves the held-back keyword entries into FTS5, inside the caller's transaction (upserts run inside `apply`'s). */
   private writeFts(): void {
-    for (const [rowid, [, content, tags, context]] of this.ftsPending) this.insertFts.run(rowid, content, tags, context);
-    this.flushedInApply?.push(this.ftsPending);
+    for (const [rowid, entry] of this.ftsPending) {
+      this.insertFts.run(rowid, entry[1], entry[2], entry[3]);
+      if (this.applying && entry[0] !== this.applying.spaceId) this.applying.flushed.set(rowid, entry);
+    }
     this.ftsPending = new Map();
   }
 
