@@ -75,6 +75,14 @@ const FTS_FLUSH_AT = 256;
 /** Keyword entries not yet in FTS5, by rowid: the space and the three columns. */
 type PendingEntries = Map<number, [spaceId: string, content: string, tags: string, context: string]>;
 
+/**
+ * Room a loaded space's vector array keeps for the adds that follow. Without it the first add
+ * after unlocking 100k memories copied the whole array into a larger one (467 ms). Pages of the
+ * room are not touched until used, so they cost address space, not memory.
+ */
+const LOAD_HEADROOM = 0.125;
+const LOAD_HEADROOM_MIN = 1024;
+
 /** Candidates the near-duplicate check draws from the int8 pass before exact rescoring. */
 const DUPLICATE_DRAW = 64;
 /** Rows given duplicate keys per transaction when a space first needs them. */
@@ -161,7 +169,7 @@ export class PlainIndex {
 
   /** Makes room for a space about to be loaded with `rows` memories, so its vector array is sized once. */
   reserve(spaceId: string, rows: number): void {
-    this.entry(spaceId).vectors.reserve(rows);
+    this.entry(spaceId).vectors.reserve(rows + Math.max(LOAD_HEADROOM_MIN, Math.ceil(rows * LOAD_HEADROOM)));
   }
 
   /** Applies changes to one space (loading it when new) in one transaction, and records the sequence they bring it to. */

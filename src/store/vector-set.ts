@@ -25,7 +25,8 @@ const QUANTIZED_MARGIN = 0.1;
  * One space's vectors in one contiguous Float32Array, unit length, so cosine similarity is a
  * dot product and the whole set is scanned near memory bandwidth by usearch's native exact
  * search (sqlite-vec's npm build is ~7x the floor at 100k, see README). Removing a vector moves
- * the last one into its slot, so the array never has holes.
+ * the last one into its slot, so the array never has holes, and zeroes the row it frees: rows
+ * past the last are always zero, so zeroing and copying stop at the last row.
  */
 export class VectorSet {
   private data: Float32Array;
@@ -87,9 +88,9 @@ export class VectorSet {
     this.quantized?.clearRow(last);
   }
 
-  /** Zeroes the plaintext vectors and forgets them. */
+  /** Zeroes the plaintext vectors and forgets them (rows past the last are zero already). */
   clear(): void {
-    this.data.fill(0);
+    this.data.fill(0, 0, this.ids.length * this.dimensions);
     this.data = new Float32Array(this.dimensions);
     this.quantized?.clear();
     this.quantized = null;
@@ -111,7 +112,8 @@ export class VectorSet {
     const q = unit(query);
     if (!q) return [];
     if (!this.quantized) {
-      this.quantized = new QuantizedRows(this.dimensions, n);
+      // As roomy as the float32 rows, so the adds that follow do not copy it at once.
+      this.quantized = new QuantizedRows(this.dimensions, this.data.length / this.dimensions);
       for (let slot = 0; slot < n; slot++) this.quantized.write(slot, this.data, slot * this.dimensions);
     }
     const top = new TopK(k);
@@ -191,8 +193,9 @@ export class VectorSet {
     if (rows * this.dimensions <= this.data.length) return;
     // 1.5x, not 2x: a space loaded at its exact size must not double its memory at the next add.
     const next = new Float32Array(Math.max(rows, Math.ceil((this.data.length / this.dimensions) * 1.5)) * this.dimensions);
-    next.set(this.data);
-    this.data.fill(0);
+    const used = this.ids.length * this.dimensions;
+    next.set(this.data.subarray(0, used));
+    this.data.fill(0, 0, used);
     this.data = next;
   }
 }
