@@ -191,81 +191,66 @@ describe('duplicate keys of the shared index', () => {
 describe('keyword entries held back between adds', () => {
   const filter = (spaceId: string) => ({ spaceIds: [spaceId], states: ['active', 'archived'] });
   const ids = (hits: { id: string }[]) => hits.map((h) => h.id).sort();
+  let index: PlainIndex;
+  beforeEach(() => {
+    index = new PlainIndex(DIMS, normalizeForDuplicates);
+  });
+  afterEach(() => index.close());
 
   it('memories added one at a time are found at once; a removed one answers to nothing, written yet or not', () => {
-    const index = new PlainIndex(DIMS, normalizeForDuplicates);
-    try {
-      for (let i = 0; i < 5; i++) index.apply('s', [{ upsert: memory(i, 's', { content: `walrus sighting ${i}` }) }], i + 1);
-      // Removed before its entry was written; the next row takes the freed rowid and must not inherit its words.
-      index.apply('s', [{ remove: 'm-s-000004' }], 6);
-      const walruses = ['m-s-000000', 'm-s-000001', 'm-s-000002', 'm-s-000003'];
-      expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(walruses);
-      index.apply('s', [{ upsert: memory(7, 's', { content: 'owl sighting' }) }], 7);
-      expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(walruses);
-      expect(ids(index.keywordSearch('owl', filter('s'), 10))).toEqual(['m-s-000007']);
-      // Removed after its entry was written: the removal has to reach FTS5 itself.
-      index.apply('s', [{ remove: 'm-s-000007' }], 8);
-      index.apply('s', [{ upsert: memory(9, 's', { content: 'heron sighting' }) }], 9);
-      expect(index.keywordSearch('owl', filter('s'), 10)).toEqual([]);
-      expect(ids(index.keywordSearch('heron', filter('s'), 10))).toEqual(['m-s-000009']);
-      // A rewrite answers to its new words only.
-      index.apply('s', [{ upsert: memory(3, 's', { content: 'narwhal sighting', version: 2 }) }], 10);
-      expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(['m-s-000000', 'm-s-000001', 'm-s-000002']);
-      expect(ids(index.keywordSearch('narwhal', filter('s'), 10))).toEqual(['m-s-000003']);
-    } finally {
-      index.close();
-    }
+    for (let i = 0; i < 5; i++) index.apply('s', [{ upsert: memory(i, 's', { content: `walrus sighting ${i}` }) }], i + 1);
+    // Removed before its entry was written; the next row takes the freed rowid and must not inherit its words.
+    index.apply('s', [{ remove: 'm-s-000004' }], 6);
+    const walruses = ['m-s-000000', 'm-s-000001', 'm-s-000002', 'm-s-000003'];
+    expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(walruses);
+    index.apply('s', [{ upsert: memory(7, 's', { content: 'owl sighting' }) }], 7);
+    expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(walruses);
+    expect(ids(index.keywordSearch('owl', filter('s'), 10))).toEqual(['m-s-000007']);
+    // Removed after its entry was written: the removal has to reach FTS5 itself.
+    index.apply('s', [{ remove: 'm-s-000007' }], 8);
+    index.apply('s', [{ upsert: memory(9, 's', { content: 'heron sighting' }) }], 9);
+    expect(index.keywordSearch('owl', filter('s'), 10)).toEqual([]);
+    expect(ids(index.keywordSearch('heron', filter('s'), 10))).toEqual(['m-s-000009']);
+    // A rewrite answers to its new words only.
+    index.apply('s', [{ upsert: memory(3, 's', { content: 'narwhal sighting', version: 2 }) }], 10);
+    expect(ids(index.keywordSearch('walrus', filter('s'), 10))).toEqual(['m-s-000000', 'm-s-000001', 'm-s-000002']);
+    expect(ids(index.keywordSearch('narwhal', filter('s'), 10))).toEqual(['m-s-000003']);
   });
 
   it('more adds than are held back at once (600, one per apply) are all found, and a rewrite of a written one replaces it', () => {
-    const index = new PlainIndex(DIMS, normalizeForDuplicates);
-    try {
-      for (let i = 0; i < 600; i++) index.apply('s', [{ upsert: memory(i, 's', { content: `kestrel ${i % 2 ? 'odd' : 'even'}` }) }], i + 1);
-      expect(index.keywordSearch('kestrel', filter('s'), 1000)).toHaveLength(600);
-      expect(index.keywordSearch('odd', filter('s'), 1000)).toHaveLength(300);
-      index.apply('s', [{ upsert: memory(1, 's', { content: 'kestrel even', version: 2 }) }], 601);
-      expect(index.keywordSearch('odd', filter('s'), 1000)).toHaveLength(299);
-      expect(index.keywordSearch('even', filter('s'), 1000)).toHaveLength(301);
-    } finally {
-      index.close();
-    }
+    for (let i = 0; i < 600; i++) index.apply('s', [{ upsert: memory(i, 's', { content: `kestrel ${i % 2 ? 'odd' : 'even'}` }) }], i + 1);
+    expect(index.keywordSearch('kestrel', filter('s'), 1000)).toHaveLength(600);
+    expect(index.keywordSearch('odd', filter('s'), 1000)).toHaveLength(300);
+    index.apply('s', [{ upsert: memory(1, 's', { content: 'kestrel even', version: 2 }) }], 601);
+    expect(index.keywordSearch('odd', filter('s'), 1000)).toHaveLength(299);
+    expect(index.keywordSearch('even', filter('s'), 1000)).toHaveLength(301);
   });
 
   it('entries held back for a dropped space do not come back when another space is searched or reloaded', () => {
-    const index = new PlainIndex(DIMS, normalizeForDuplicates);
-    try {
-      index.apply('a', [{ upsert: memory(1, 'a', { content: 'pelican in space a' }) }], 1);
-      index.apply('b', [{ upsert: memory(1, 'b', { content: 'pelican in space b' }) }], 1);
-      index.drop('b');
-      expect(ids(index.keywordSearch('pelican', filter('a'), 10))).toEqual(['m-a-000001']);
-      index.apply('b', [{ upsert: memory(2, 'b', { content: 'pelican again in b' }) }], 2);
-      expect(ids(index.keywordSearch('pelican', filter('b'), 10))).toEqual(['m-b-000002']);
-      // The dropped entry's words must not cling to the row that took its place.
-      expect(index.keywordSearch('space', filter('b'), 10)).toEqual([]);
-    } finally {
-      index.close();
-    }
+    index.apply('a', [{ upsert: memory(1, 'a', { content: 'pelican in space a' }) }], 1);
+    index.apply('b', [{ upsert: memory(1, 'b', { content: 'pelican in space b' }) }], 1);
+    index.drop('b');
+    expect(ids(index.keywordSearch('pelican', filter('a'), 10))).toEqual(['m-a-000001']);
+    index.apply('b', [{ upsert: memory(2, 'b', { content: 'pelican again in b' }) }], 2);
+    expect(ids(index.keywordSearch('pelican', filter('b'), 10))).toEqual(['m-b-000002']);
+    // The dropped entry's words must not cling to the row that took its place.
+    expect(index.keywordSearch('space', filter('b'), 10)).toEqual([]);
   });
 
   it('an apply that fails forgets its space and leaves the other spaces’ held-back entries as SQLite kept them', () => {
-    const index = new PlainIndex(DIMS, normalizeForDuplicates);
-    try {
-      index.apply('a', [{ upsert: memory(0, 'a', { content: 'alpha before the failure' }) }], 1);
-      index.apply('s', [{ upsert: memory(0, 's', { content: 'delta before the failure' }) }], 1);
-      // 300 rows (enough to write the held-back entries inside the transaction), then one SQLite refuses.
-      const changes = Array.from({ length: 300 }, (_, i) => ({ upsert: memory(i + 1, 's', { content: `beta ${i}` }) }));
-      const broken = { upsert: { ...memory(999, 's'), kind: null as unknown as string } };
-      expect(() => index.apply('s', [...changes, broken], 2)).toThrow(/NOT NULL constraint failed: mem.kind/);
-      expect(index.isLoaded('s')).toBe(false);
-      expect(index.vectorSearch(vec(), { spaceIds: ['s'], states: ['active'] }, 10)).toEqual([]);
-      // Loaded again: the next rows take rowids the failed apply had used and must not answer to its words.
-      index.apply('s', [{ upsert: memory(0, 's', { content: 'delta before the failure' }) }, { upsert: memory(1000, 's', { content: 'gamma after the failure' }) }], 3);
-      expect(ids(index.keywordSearch('alpha', filter('a'), 10))).toEqual(['m-a-000000']);
-      expect(index.keywordSearch('beta', filter('s'), 10)).toEqual([]);
-      expect(ids(index.keywordSearch('gamma', filter('s'), 10))).toEqual(['m-s-001000']);
-      expect(ids(index.keywordSearch('delta', filter('s'), 10))).toEqual(['m-s-000000']);
-    } finally {
-      index.close();
-    }
+    index.apply('a', [{ upsert: memory(0, 'a', { content: 'alpha before the failure' }) }], 1);
+    index.apply('s', [{ upsert: memory(0, 's', { content: 'delta before the failure' }) }], 1);
+    // 300 rows (enough to write the held-back entries inside the transaction), then one SQLite refuses.
+    const changes = Array.from({ length: 300 }, (_, i) => ({ upsert: memory(i + 1, 's', { content: `beta ${i}` }) }));
+    const broken = { upsert: { ...memory(999, 's'), kind: null as unknown as string } };
+    expect(() => index.apply('s', [...changes, broken], 2)).toThrow(/NOT NULL constraint failed: mem.kind/);
+    expect(index.isLoaded('s')).toBe(false);
+    expect(index.vectorSearch(vec(), { spaceIds: ['s'], states: ['active'] }, 10)).toEqual([]);
+    // Loaded again: the next rows take rowids the failed apply had used and must not answer to its words.
+    index.apply('s', [{ upsert: memory(0, 's', { content: 'delta before the failure' }) }, { upsert: memory(1000, 's', { content: 'gamma after the failure' }) }], 3);
+    expect(ids(index.keywordSearch('alpha', filter('a'), 10))).toEqual(['m-a-000000']);
+    expect(index.keywordSearch('beta', filter('s'), 10)).toEqual([]);
+    expect(ids(index.keywordSearch('gamma', filter('s'), 10))).toEqual(['m-s-001000']);
+    expect(ids(index.keywordSearch('delta', filter('s'), 10))).toEqual(['m-s-000000']);
   });
 });
