@@ -253,4 +253,43 @@ describe('keyword entries held back between adds', () => {
     expect(ids(index.keywordSearch('gamma', filter('s'), 10))).toEqual(['m-s-001000']);
     expect(ids(index.keywordSearch('delta', filter('s'), 10))).toEqual(['m-s-000000']);
   });
+
+});
+
+/** Keyword search ranks FTS5's best matches before filtering, and joins every match only when too few of those pass. */
+describe('keyword search under a filter', () => {
+  let index: PlainIndex;
+  beforeEach(() => {
+    index = new PlainIndex(DIMS, normalizeForDuplicates);
+    // The best matches of "zebra" are archived; active ones and facts rank lower.
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      memory(i, 's', {
+        state: i < 20 ? 'archived' : 'active',
+        kind: i % 4 === 0 ? 'fact' : 'preference',
+        content: i < 20 ? 'zebra zebra zebra' : `zebra grazing near item ${i} with ${'more words '.repeat(i % 7)}`,
+      }),
+    );
+    index.apply('s', rows.map((upsert) => ({ upsert })), 1);
+  });
+  afterEach(() => index.close());
+
+  it('returns the best matches the filter admits, for any limit, whether or not the best unfiltered ones pass', () => {
+    const filters = [
+      { spaceIds: ['s'], states: ['active'] },
+      { spaceIds: ['s'], states: ['archived'] },
+      { spaceIds: ['s'], states: ['active', 'archived'], kinds: ['fact'] },
+      { spaceIds: ['s'], states: ['active', 'archived'] },
+    ];
+    for (const filter of filters) {
+      const all = index.keywordSearch('zebra', filter, 1000);
+      expect(all.length).toBeGreaterThan(0);
+      for (let i = 1; i < all.length; i++) expect(all[i]!.score).toBeLessThanOrEqual(all[i - 1]!.score);
+      for (const limit of [1, 3, 5, 10, 15]) {
+        const got = index.keywordSearch('zebra', filter, limit);
+        expect(got.map((h) => h.score)).toEqual(all.slice(0, limit).map((h) => h.score));
+      }
+    }
+    // Active only, 5 wanted: FTS5's best 10 are all archived, so every match is joined and filtered.
+    expect(index.keywordSearch('zebra', filters[0]!, 5).every((h) => Number(h.id.slice(-6)) >= 20)).toBe(true);
+  });
 });
