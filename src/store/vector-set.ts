@@ -184,6 +184,32 @@ export class VectorSet {
     return s;
   }
 
+  /**
+   * Takes over saved vectors into an empty set: `data` holds unit-length row i for `ids[i]`,
+   * then zeros, which are room for the adds that follow (the array is adopted, not copied).
+   */
+  load(ids: string[], data: Float32Array): void {
+    if (this.ids.length > 0) throw new Error('load into a set that holds vectors');
+    if (data.length < ids.length * this.dimensions || data.length % this.dimensions !== 0 || data.length === 0) throw new Error('rows do not match ids');
+    for (let slot = 0; slot < ids.length; slot++) this.slots.set(ids[slot]!, slot);
+    if (this.slots.size !== ids.length) {
+      this.slots.clear();
+      throw new Error('an id twice among saved vectors');
+    }
+    this.data = data;
+    this.ids = ids;
+  }
+
+  /** The ids in slot order (a copy). */
+  slotIds(): string[] {
+    return [...this.ids];
+  }
+
+  /** The filled rows, as a view (no copy): row i is the vector of `slotIds()[i]`. */
+  rows(): Float32Array {
+    return this.data.subarray(0, this.ids.length * this.dimensions);
+  }
+
   /** Room for `rows` vectors without growing again. */
   reserve(rows: number): void {
     this.grow(rows);
