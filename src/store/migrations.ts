@@ -241,4 +241,28 @@ export const MIGRATIONS: readonly string[] = [
     last_bundle TEXT NOT NULL
   ) STRICT;
   `,
+
+  `
+  -- A sealed image of one space's plaintext index (rows, keyword index, vectors), so an unlock
+  -- restores the space instead of opening every memory again. It is a cache: sealed with the
+  -- space's current key, dropped when a memory is purged or the key rotates, and ignored when
+  -- it does not open (the space then loads from its memories).
+  CREATE TABLE index_snapshots (
+    space_id TEXT PRIMARY KEY REFERENCES spaces(id) ON DELETE CASCADE,
+    snapshot_id BLOB NOT NULL,
+    change_seq INTEGER NOT NULL,
+    key_epoch INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    vectors INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    written_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE index_snapshot_chunks (
+    space_id TEXT NOT NULL REFERENCES index_snapshots(space_id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (space_id, n)
+  ) STRICT;
+  `,
 ];

@@ -350,7 +350,7 @@ export class MemoryOps {
     return true;
   }
 
-  /** Removes every version for good; secure_delete overwrites the freed pages. */
+  /** Removes every version, and the space's index snapshot, for good; secure_delete overwrites the freed pages. */
   purgeMemory(session: Session, id: unknown): void {
     this.ctx.act(session, 'purgeMemory', (trail) => {
       const memoryId = parse(memoryIdSchema, id);
@@ -359,6 +359,8 @@ export class MemoryOps {
       const seq = this.ctx.bumpChangeSeq();
       this.ctx.db.prepare('DELETE FROM memories WHERE id = ?').run(memoryId);
       this.ctx.db.prepare('INSERT OR REPLACE INTO purges (memory_id, change_seq) VALUES (?, ?)').run(memoryId, seq);
+      // The space's snapshot holds the memory's plaintext (sealed): it goes too.
+      this.ctx.snapshots.forget(row.space_id);
       this.ctx.stageIndex(row.space_id, { remove: memoryId });
     });
   }

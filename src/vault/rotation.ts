@@ -43,6 +43,8 @@ export class KeyRotation {
       for (const a of agents) this.ctx.sealKeyToAgent(a.id, spaceId, epoch, a.box_public_key, key);
       this.ctx.db.prepare('DELETE FROM agent_keys WHERE space_id = ?').run(spaceId);
       this.ctx.db.prepare('UPDATE spaces SET key_epoch = ? WHERE id = ?').run(epoch, spaceId);
+      // Sealed under the old key, the snapshot stays readable to whoever just lost the space.
+      this.ctx.snapshots.forget(spaceId);
       this.ctx.keysChanged();
       trail.details.rotated = `${String(trail.details.rotated ?? '')}${trail.details.rotated ? ',' : ''}${this.ctx.spaceName(spaceId)}@${epoch}`;
     } finally {

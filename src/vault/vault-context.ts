@@ -21,6 +21,7 @@ import { ReadGroup, type PendingRead } from './read-group.js';
 import { openRecord, type PlainFields, type RecordPlace } from './records.js';
 import { usableVector } from './vectors.js';
 import { normalizeForDuplicates } from './text.js';
+import { IndexSnapshots } from './index-snapshots.js';
 import { type ProfileRow, type VersionRow, type CurrentRow, type AgentRow, type AuditTrail, DAY_MS, iso, readMeta, decrypted, sealedOf, agentRefusal } from './rows.js';
 
 /** Error codes that mean "refused" rather than "went wrong" in the audit log. */
@@ -39,6 +40,8 @@ export class VaultContext {
   readonly sessions = new Set<Session>();
   /** One plaintext index per process, shared by every session that holds a space's key. */
   readonly index: PlainIndex;
+  /** Sealed images of spaces' indexes, so an unlock restores a space instead of opening every memory. */
+  readonly snapshots: IndexSnapshots;
   /** Who holds each indexed space; the last one to let go drops it. */
   private readonly holders = new Map<string, Set<Session>>();
   /** Index changes of the open write transaction, applied once it commits. */
@@ -64,6 +67,7 @@ export class VaultContext {
   ) {
     this.guard = new ChainGuard(db, vaultId, signingPublicKey, pins, clock);
     this.index = new PlainIndex(embedder.dimensions, normalizeForDuplicates);
+    this.snapshots = new IndexSnapshots(db, vaultId, embedder.modelId, embedder.dimensions, normalizeForDuplicates);
     this.flushTimer = setInterval(() => {
       this.flushDueRefusals();
       this.expireIdleQuietly();
@@ -179,8 +183,25 @@ export class VaultContext {
       if (keep.has(spaceId) || !set.delete(session)) continue;
       if (set.size > 0) continue;
       this.holders.delete(spaceId);
+      this.saveSnapshot(session, spaceId);
       this.index.drop(spaceId);
     }
+  }
+
+  /** The last holder lets go of a space: its index is sealed into the file first when the stored snapshot fell behind. */
+  private saveSnapshot(session: Session, spaceId: string): void {
+    const space = this.index.space(spaceId);
+    if (!space || !session.keys.has(spaceId) || this.db.inTransaction) return;
+    try {
+      this.snapshots.saveIfStale(space, session.keys.current(spaceId), (seq) => this.changedSince(spaceId, seq), this.clock());
+    } catch {
+      // A snapshot is a cache: one that cannot be written (a busy or full disk) must not fail the
+      // lock that let go of the space. The next unlock loads the space from its memories.
+    }
+  }
+
+  private changedSince(spaceId: string, seq: number): number {
+    return this.db.prepare('SELECT count(*) FROM memories WHERE space_id = ? AND change_seq > ?').pluck().get(spaceId, seq) as number;
   }
 
   /**
@@ -440,33 +461,48 @@ export class VaultContext {
       else if (from >= 0) this.index.apply(spaceId, changes, head);
       else {
         const total = this.db.prepare('SELECT count(*) FROM memories WHERE space_id = ?').pluck().get(spaceId) as number;
+        const restored = this.restoreSnapshot(session, spaceId, total);
+        if (restored) {
+          this.index.adopt(restored);
+          if (restored.seq !== head) this.index.apply(spaceId, this.changesSince(session, spaceId, restored.seq), head);
+          continue;
+        }
         this.index.reserve(spaceId, total);
         this.index.apply(spaceId, this.reporting(spaceId, changes, total), head);
       }
     }
   }
 
+  /** A space from its sealed snapshot, reported as one step of the index phase (decrypting it is the long part). */
+  private restoreSnapshot(session: Session, spaceId: string, total: number): ReturnType<IndexSnapshots['restore']> {
+    if (!session.keys.has(spaceId)) return null;
+    const restored = this.snapshots.restore(spaceId, session.keys.current(spaceId), () => this.report(spaceId, 0, total));
+    if (restored) this.report(spaceId, total, total);
+    return restored;
+  }
+
   /** Listeners for long work (front doors show a bar); a listener that throws is not this vault's failure. */
   readonly progress = new Set<(event: ProgressEvent) => void>();
 
-  private *reporting(spaceId: string, changes: Iterable<IndexChange>, total: number): Generator<IndexChange> {
-    const report = (done: number) => {
-      const event: ProgressEvent = { phase: 'index', space: this.spaceName(spaceId), done, total };
-      for (const listener of this.progress) {
-        try {
-          listener(event);
-        } catch {
-          // A broken progress display must not fail the read it reports on.
-        }
+  private report(spaceId: string, done: number, total: number): void {
+    const event: ProgressEvent = { phase: 'index', space: this.spaceName(spaceId), done, total };
+    for (const listener of this.progress) {
+      try {
+        listener(event);
+      } catch {
+        // A broken progress display must not fail the read it reports on.
       }
-    };
+    }
+  }
+
+  private *reporting(spaceId: string, changes: Iterable<IndexChange>, total: number): Generator<IndexChange> {
     let done = 0;
-    report(0);
+    this.report(spaceId, 0, total);
     for (const change of changes) {
       yield change;
-      if (++done % PROGRESS_EVERY === 0) report(done);
+      if (++done % PROGRESS_EVERY === 0) this.report(spaceId, done, total);
     }
-    if (done % PROGRESS_EVERY !== 0 || done === 0) report(done);
+    if (done % PROGRESS_EVERY !== 0 || done === 0) this.report(spaceId, done, total);
   }
 
   /** Streamed, so loading a large space never holds all its ciphertext rows at once. */

@@ -7,6 +7,7 @@ import { parseAgentToken, tokenBoxKeyPair, tokenSigningKeyPair, tokenVerifier } 
 import { profileSigningKeyPair, sign, verifySignature } from '../../src/crypto/keys.js';
 import { loadSodium } from '../../src/crypto/sodium.js';
 import { openRecord, packRecord } from '../../src/vault/records.js';
+import { snapshotChunkAd } from '../../src/vault/index-snapshots.js';
 
 /**
  * Named known-answer vectors for the formats in docs/formats.md. A change to any of these
@@ -52,6 +53,13 @@ describe('known-answer vectors', () => {
   it('record-open: a pinned sealed record opens to its fields, and not at another place', () => {
     expect(openRecord(SECRET, { vaultId: 'v', spaceId: 's', memoryId: 'm', version: 1 }, recordColumns(SEALED_RECORD))).toEqual(RECORD_FIELDS);
     expect(() => openRecord(SECRET, { vaultId: 'v', spaceId: 's', memoryId: 'm', version: 2 }, recordColumns(SEALED_RECORD))).toThrow(DecryptionError);
+  });
+
+  it('snapshot-chunk-ad: each chunk of an index snapshot is bound to vault, space, snapshot, what its head claims, and its place', () => {
+    const head = { spaceId: 's', snapshotId: new Uint8Array(16).map((_, i) => i), changeSeq: 7, keyEpoch: 0, model: 'm', vectors: 2, bytes: 79, chunks: 1 };
+    expect(hex(snapshotChunkAd('v', head, 0))).toBe(
+      '0000001a6d656d7661756c742f696e6465782d736e617073686f742f76310000000176000000017300000020303030313032303330343035303630373038303930613062306330643065306600000001370000000130000000016d000000013200000002373900000001310000000130',
+    );
   });
 
   it('event-hash: SHA-256 of the previous hash and the JSON array of the row', () => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/contract/vault.js';
 import { HashEmbedder } from '../support/hash-embedder.js';
@@ -16,6 +17,10 @@ describe('loading a space into the index reports progress', () => {
   afterEach(() => v.cleanup());
 
   it('from 0 to the size of the space, in order, at the first list after unlock; a broken listener does not fail the read', async () => {
+    // Loading from the memories themselves: the lock sealed an index snapshot, which goes.
+    const raw = new Database(v.path);
+    raw.prepare('DELETE FROM index_snapshots').run();
+    raw.close();
     const events: ProgressEvent[] = [];
     v.service.onProgress(() => {
       throw new Error('a broken progress bar');
@@ -33,5 +38,16 @@ describe('loading a space into the index reports progress', () => {
     v.service.listMemories(again, { limit: 1 });
     expect(events.at(-1)!.done).toBe(N);
     expect(events).toHaveLength(4);
+  });
+
+  it('a space restored from its index snapshot reports its start and its end', async () => {
+    const events: ProgressEvent[] = [];
+    v.service.onProgress((e) => events.push(e));
+    const owner = await v.service.unlock('olivia', OWNER_PASSWORD);
+    v.service.listMemories(owner, { limit: 1 });
+    expect(events).toEqual([
+      { phase: 'index', space: 'default', done: 0, total: N },
+      { phase: 'index', space: 'default', done: N, total: N },
+    ]);
   });
 });
