@@ -1,4 +1,4 @@
-import { sodiumSync } from './sodium.js';
+import sodium from 'sodium-native';
 import { nonceBytes } from './random.js';
 
 const NONCE_BYTES = 24;
@@ -11,32 +11,34 @@ export class DecryptionError extends Error {
   }
 }
 
+/** A Buffer over the same bytes (sodium-native's types ask for Buffers; no copy is made). */
+const view = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/*
+ * XChaCha20-Poly1305 runs in sodium-native (libsodium compiled natively, prebuilt for each
+ * platform) rather than libsodium-wrappers' WebAssembly: the same bytes at 3.5 ms instead of
+ * 11.6 ms per 4 MiB and 3.1 us instead of 5.6 us per 1.5 KB record (measured here), which an
+ * unlock from an index snapshot needed to come within 2 s at 100k memories.
+ */
+
 /** XChaCha20-Poly1305 with a fresh random nonce; output is nonce || ciphertext || tag. */
 export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array {
   if (key.length !== KEY_BYTES) throw new Error('AEAD key must be 32 bytes');
-  const s = sodiumSync();
-  const nonce = nonceBytes(NONCE_BYTES);
-  const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData, null, nonce, key);
-  const out = new Uint8Array(NONCE_BYTES + ct.length);
-  out.set(nonce, 0);
-  out.set(ct, NONCE_BYTES);
+  const out = new Uint8Array(NONCE_BYTES + plaintext.length + TAG_BYTES);
+  out.set(nonceBytes(NONCE_BYTES), 0);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(view(out.subarray(NONCE_BYTES)), view(plaintext), view(associatedData), null, view(out.subarray(0, NONCE_BYTES)), view(key));
   return out;
 }
 
 export function open(key: Uint8Array, sealed: Uint8Array, associatedData: Uint8Array): Uint8Array {
-  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new DecryptionError();
-  const s = sodiumSync();
+  if (sealed.length < NONCE_BYTES + TAG_BYTES || key.length !== KEY_BYTES) throw new DecryptionError();
+  const out = new Uint8Array(sealed.length - NONCE_BYTES - TAG_BYTES);
   try {
-    return s.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      sealed.subarray(NONCE_BYTES),
-      associatedData,
-      sealed.subarray(0, NONCE_BYTES),
-      key,
-    );
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(view(out), null, view(sealed.subarray(NONCE_BYTES)), view(associatedData), view(sealed.subarray(0, NONCE_BYTES)), view(key));
   } catch {
     throw new DecryptionError();
   }
+  return out;
 }
 
 /** Associated data binds a ciphertext to its place; fields are length-prefixed so no two tuples collide. */
