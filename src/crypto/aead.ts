@@ -30,9 +30,16 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uin
   return out;
 }
 
-export function open(key: Uint8Array, sealed: Uint8Array, associatedData: Uint8Array): Uint8Array {
+/**
+ * Opens a box sealed by `seal`. With `into`, the plaintext is written there and a view of it
+ * returned (a box longer than `into` does not open), so a loop over large boxes reuses one
+ * buffer instead of leaving one behind per box for the collector.
+ */
+export function open(key: Uint8Array, sealed: Uint8Array, associatedData: Uint8Array, into?: Uint8Array): Uint8Array {
   if (sealed.length < NONCE_BYTES + TAG_BYTES || key.length !== KEY_BYTES) throw new DecryptionError();
-  const out = new Uint8Array(sealed.length - NONCE_BYTES - TAG_BYTES);
+  const length = sealed.length - NONCE_BYTES - TAG_BYTES;
+  if (into && into.length < length) throw new DecryptionError();
+  const out = into ? into.subarray(0, length) : new Uint8Array(length);
   try {
     sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(view(out), null, view(sealed.subarray(NONCE_BYTES)), view(associatedData), view(sealed.subarray(0, NONCE_BYTES)), view(key));
   } catch {

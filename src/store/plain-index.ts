@@ -183,9 +183,9 @@ export class PlainIndex {
     return best(this.among(filter.spaceIds).map((e) => e.vectorSearch(query, filter, limit)), limit);
   }
 
-  /** The few nearest vectors of one space with a similarity of at least `floor`, for the near-duplicate check. */
-  nearestForDuplicates(query: Float32Array, spaceId: string, states: string[], limit: number, floor: number): Ranked[] {
-    return this.spaces.get(spaceId)?.nearestForDuplicates(query, states, limit, floor) ?? [];
+  /** Memories of one space whose text could be a near-duplicate of `key` and whose vector is within `floor` of `query` (SpaceIndex.nearDuplicates). */
+  nearDuplicates(spaceId: string, key: string, query: Float32Array, states: string[], floor: number): (Ranked & { content: string })[] {
+    return this.spaces.get(spaceId)?.nearDuplicates(key, query, states, floor) ?? [];
   }
 
   private among(spaceIds: string[]): SpaceIndex[] {

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { BANDS, bandKeys } from './near-duplicates.js';
+import { ImageFormatError } from './space-image.js';
 import { VectorSet, type VectorHit } from './vector-set.js';
 import type { IndexFilter, IndexedMemory, StoredMemory } from './plain-index.js';
 
@@ -30,13 +32,11 @@ const LOAD_HEADROOM_MIN = 1024;
 /** FTS5 matches ranked per wanted result before the filter is applied (keywordSearch). */
 const KEYWORD_DRAW = 2;
 
-/** Candidates the near-duplicate check draws from the int8 pass before exact rescoring. */
-const DUPLICATE_DRAW = 64;
 /** Rows given duplicate keys per transaction when a space first needs them. */
 const DUP_KEY_CHUNK = 5_000;
 
 /** `PRAGMA user_version` of a space's index database; an image of another schema is not restored. */
-export const INDEX_SCHEMA = 1;
+export const INDEX_SCHEMA = 2;
 
 /** One space's index as bytes (`image`), from which `SpaceIndex.restore` rebuilds it. */
 export interface SpaceImage {
@@ -61,7 +61,7 @@ export class SpaceIndex {
   seq = -1;
   /** False until the first apply, which loads the space whole. */
   loaded = false;
-  /** Whether rows carry duplicate keys yet (computed at the first duplicate check, so a space only searched never pays for them). */
+  /** Whether rows carry duplicate keys and band keys yet (computed at the first duplicate check or snapshot, so a space only searched never pays for them). */
   private dupKeys = false;
   private readonly db: Database.Database;
   readonly vectors: VectorSet;
@@ -78,6 +78,10 @@ export class SpaceIndex {
   private readonly deleteFts: Database.Statement;
   private readonly getRow: Database.Statement;
   private readonly dupCandidates: Database.Statement;
+  private readonly insertBands: Database.Statement;
+  private readonly deleteBands: Database.Statement;
+  private readonly bandCandidates: Database.Statement;
+  private readonly contentOf: Database.Statement;
   /** Keyword entries not yet in FTS5, by rowid: content, tags, context. */
   private ftsPending = new Map<number, [content: string, tags: string, context: string]>();
 
@@ -94,7 +98,7 @@ export class SpaceIndex {
     if (!image) createSchema(this.db);
     else if (this.db.pragma('user_version', { simple: true }) !== INDEX_SCHEMA) {
       this.db.close();
-      throw new Error('index image of another schema');
+      throw new ImageFormatError('a database of another schema');
     }
     this.vectors = new VectorSet(dimensions);
     this.insertRow = this.db.prepare(
@@ -110,6 +114,12 @@ export class SpaceIndex {
     this.deleteFts = this.db.prepare('DELETE FROM fts WHERE rowid = ?');
     this.getRow = this.db.prepare('SELECT * FROM mem WHERE id = ?');
     this.dupCandidates = this.db.prepare("SELECT id, content FROM mem WHERE dup_key = ? AND state != 'deleted'");
+    const bandList = Array.from({ length: BANDS }, () => '?').join(', ');
+    // One statement per memory for its band keys: better-sqlite3's per-call cost was most of keying a space.
+    this.insertBands = this.db.prepare(`INSERT OR IGNORE INTO mem_bands (band, mem) VALUES ${Array.from({ length: BANDS }, () => '(?, @mem)').join(', ')}`);
+    this.deleteBands = this.db.prepare(`DELETE FROM mem_bands WHERE mem = ? AND band IN (${bandList})`);
+    this.bandCandidates = this.db.prepare(`SELECT DISTINCT m.id, m.state FROM mem_bands b JOIN mem m ON m.rowid = b.mem WHERE b.band IN (${bandList})`).raw();
+    this.contentOf = this.db.prepare('SELECT content FROM mem WHERE rowid = ?').pluck();
   }
 
   static empty(spaceId: string, dimensions: number, duplicateKey: (content: string) => string): SpaceIndex {
@@ -125,14 +135,18 @@ export class SpaceIndex {
     try {
       s.dupKeys = image.dupKeys;
       const rows = image.ids.length;
-      s.vectors.load(image.ids, image.vectors);
+      try {
+        s.vectors.load(image.ids, image.vectors);
+      } catch (err) {
+        throw new ImageFormatError((err as Error).message);
+      }
       let withVector = 0;
-      for (const r of s.db.prepare('SELECT id, state FROM mem').iterate() as IterableIterator<{ id: string; state: string }>) {
-        if (!s.vectors.has(r.id)) continue;
-        s.setVectorState(r.id, r.state);
+      for (const [id, state] of s.db.prepare('SELECT id, state FROM mem').raw().all() as [string, string][]) {
+        if (!s.vectors.has(id)) continue;
+        s.setVectorState(id, state);
         withVector++;
       }
-      if (withVector !== rows) throw new Error('index image: a vector without its row');
+      if (withVector !== rows) throw new ImageFormatError('a vector without its row');
     } catch (err) {
       s.close();
       throw err;
@@ -161,9 +175,10 @@ export class SpaceIndex {
   /** `fresh`: the space is being loaded whole, so nothing of it is in the index to replace. */
   upsert(m: IndexedMemory, fresh: boolean): void {
     if (!fresh) this.removeRows(m.id);
-    const dupKey = this.dupKeys ? hashKey(this.duplicateKey(m.content)) : null;
+    const key = this.dupKeys ? this.duplicateKey(m.content) : null;
     const { lastInsertRowid } = this.insertRow.run(m.id, m.kind, m.state, m.content, m.context, JSON.stringify(m.tags), m.metadata, m.source, m.importance,
-      m.createdAt, m.updatedAt, m.validFrom, m.validUntil, m.version, dupKey);
+      m.createdAt, m.updatedAt, m.validFrom, m.validUntil, m.version, key === null ? null : hashKey(key));
+    if (key !== null) this.insertBands.run(...bandKeys(key), { mem: lastInsertRowid });
     for (const t of m.tags) this.insertTag.run(lastInsertRowid, t);
     this.ftsPending.set(Number(lastInsertRowid), [m.content, m.tags.join(' '), m.context]);
     if (this.ftsPending.size >= FTS_FLUSH_AT) this.writeFts();
@@ -213,13 +228,24 @@ export class SpaceIndex {
     return candidates.find((c) => this.duplicateKey(c.content) === key)?.id;
   }
 
-  private ensureDupKeys(): void {
+  /**
+   * Gives every row its duplicate key and band keys, once (about 40 us a row). The first
+   * duplicate check of a space calls it, and so does a snapshot about to be written, so that a
+   * space restored from it does not pay this again at its first checked add.
+   */
+  ensureDupKeys(): void {
     if (this.dupKeys) return;
     const chunk = this.cached('SELECT rowid, content FROM mem WHERE rowid > ? ORDER BY rowid LIMIT ?');
     const set = this.cached('UPDATE mem SET dup_key = ? WHERE rowid = ?');
     for (let after = 0; ; ) {
       const rows = chunk.all(after, DUP_KEY_CHUNK) as { rowid: number; content: string }[];
-      this.db.transaction(() => rows.forEach((r) => set.run(hashKey(this.duplicateKey(r.content)), r.rowid)))();
+      this.db.transaction(() =>
+        rows.forEach((r) => {
+          const key = this.duplicateKey(r.content);
+          set.run(hashKey(key), r.rowid);
+          this.insertBands.run(...bandKeys(key), { mem: r.rowid });
+        }),
+      )();
       if (rows.length < DUP_KEY_CHUNK) break;
       after = rows.at(-1)!.rowid;
     }
@@ -288,19 +314,27 @@ export class SpaceIndex {
   }
 
   /**
-   * The few nearest vectors among memories in these states with a similarity of at least
-   * `floor`, for the near-duplicate check of an add: an int8 first pass draws DUPLICATE_DRAW
-   * candidates and those near the floor are rescored exactly (VectorSet.nearestApprox). User
-   * searches stay exact (`vectorSearch`).
+   * Memories in these states whose text shares a band key with `key` (a duplicate key: the
+   * normalized text) and whose vector has a similarity of at least `floor` with `query`, most
+   * similar first, with their content: the near-duplicate check of an add, which judges them by
+   * trigram similarity. Sublinear: the band keys (near-duplicates.ts) draw the few texts that
+   * could be that close, instead of a scan of every vector.
    */
-  nearestForDuplicates(query: Float32Array, states: string[], limit: number, floor: number): VectorHit[] {
+  nearDuplicates(key: string, query: Float32Array, states: string[], floor: number): (VectorHit & { content: string })[] {
+    this.ensureDupKeys();
     const admit = new Set(states);
-    return this.vectors.nearestApprox(query, limit, DUPLICATE_DRAW, floor, (id) => admit.has(this.vectorState.get(id) ?? ''));
+    const ids = (this.bandCandidates.all(...bandKeys(key)) as [string, string][]).flatMap(([id, state]) => (admit.has(state) ? [id] : []));
+    const scores = this.vectors.similarities(query, ids);
+    return ids
+      .flatMap((id, i) => (scores[i] !== null && scores[i]! >= floor ? [{ id, score: scores[i]! }] : []))
+      .sort((a, b) => b.score - a.score)
+      .map((h) => ({ ...h, content: this.get(h.id)!.content }));
   }
 
   private removeRows(id: string): void {
     const rowid = this.rowidOf.get(id) as number | undefined;
     if (rowid === undefined) return;
+    if (this.dupKeys) this.deleteBands.run(rowid, ...bandKeys(this.duplicateKey(this.contentOf.get(rowid) as string)));
     if (!this.ftsPending.delete(rowid)) this.deleteFts.run(rowid);
     this.deleteTags.run(rowid);
     this.deleteRow.run(rowid);
@@ -369,6 +403,7 @@ function createSchema(db: Database.Database): void {
     CREATE TABLE mem_tags (rowid INTEGER NOT NULL, tag TEXT NOT NULL);
     CREATE INDEX mem_tags_tag ON mem_tags(tag, rowid);
     CREATE INDEX mem_tags_row ON mem_tags(rowid);
+    CREATE TABLE mem_bands (band INTEGER NOT NULL, mem INTEGER NOT NULL, PRIMARY KEY (band, mem)) WITHOUT ROWID;
     CREATE VIRTUAL TABLE fts USING fts5(content, tags, context, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2');
     PRAGMA user_version = ${INDEX_SCHEMA};
   `);

@@ -1,5 +1,4 @@
 import usearch from 'usearch';
-import { QuantizedRows } from './quantized-rows.js';
 
 /** A hit of an exact scan: the slot's memory id and its cosine similarity to the query. */
 export interface VectorHit {
@@ -14,14 +13,6 @@ export interface VectorHit {
 const SMALL_SUBSET = 4096;
 
 /**
- * How far an int8 cosine may sit under the exact one. Rounding moves each component of a row
- * by at most half a step of its largest component in 127; for embedding-like unit vectors
- * (largest component about 0.2 at 512 dimensions) that moves the cosine by under 0.02 per
- * vector, so 0.1 leaves room for rows and queries far spikier than any embedding.
- */
-const QUANTIZED_MARGIN = 0.1;
-
-/**
  * One space's vectors in one contiguous Float32Array, unit length, so cosine similarity is a
  * dot product and the whole set is scanned near memory bandwidth by usearch's native exact
  * search (sqlite-vec's npm build is ~7x the floor at 100k, see README). Removing a vector moves
@@ -32,8 +23,6 @@ export class VectorSet {
   private data: Float32Array;
   private ids: string[] = [];
   private readonly slots = new Map<string, number>();
-  /** Built at the first `nearestApprox` (the near-duplicate check), then kept in step. */
-  private quantized: QuantizedRows | null = null;
 
   constructor(readonly dimensions: number, capacity = 64) {
     this.data = new Float32Array(Math.max(1, capacity) * dimensions);
@@ -68,7 +57,6 @@ export class VectorSet {
     const scale = 1 / Math.sqrt(norm);
     const base = slot * this.dimensions;
     for (let i = 0; i < vector.length; i++) this.data[base + i] = vector[i]! * scale;
-    this.quantized?.write(slot, this.data, base);
   }
 
   remove(id: string): void {
@@ -78,53 +66,32 @@ export class VectorSet {
     if (slot !== last) {
       const moved = this.ids[last]!;
       this.data.copyWithin(slot * this.dimensions, last * this.dimensions, (last + 1) * this.dimensions);
-      this.quantized?.move(last, slot);
       this.ids[slot] = moved;
       this.slots.set(moved, slot);
     }
     this.ids.pop();
     this.slots.delete(id);
     this.data.fill(0, last * this.dimensions, (last + 1) * this.dimensions);
-    this.quantized?.clearRow(last);
   }
 
   /** Zeroes the plaintext vectors and forgets them (rows past the last are zero already). */
   clear(): void {
     this.data.fill(0, 0, this.ids.length * this.dimensions);
     this.data = new Float32Array(this.dimensions);
-    this.quantized?.clear();
-    this.quantized = null;
     this.ids = [];
     this.slots.clear();
   }
 
   /**
-   * The `k` nearest among those `accept` admits with a similarity of at least `floor`, exactly
-   * rescored, from `draw` candidates of an int8 first pass: for the near-duplicate check of
-   * every add, which needs the few closest rows and can afford to miss one whose int8 rank falls
-   * past `draw` (it would have to lose dozens of places to rounding of at most half a step in
-   * 127 per component). Candidates whose int8 cosine is more than QUANTIZED_MARGIN under the
-   * floor are not rescored.
+   * Cosine similarity of the query with each of these ids' vectors (null: no vector), for the
+   * near-duplicate check, which scores the few candidates its band keys drew.
    */
-  nearestApprox(query: Float32Array, k: number, draw: number, floor: number, accept: (id: string) => boolean): VectorHit[] {
-    const n = this.ids.length;
-    if (n === 0 || k <= 0 || query.length !== this.dimensions) return [];
-    const q = unit(query);
-    if (!q) return [];
-    if (!this.quantized) {
-      // As roomy as the float32 rows, so the adds that follow do not copy it at once.
-      this.quantized = new QuantizedRows(this.dimensions, this.data.length / this.dimensions);
-      for (let slot = 0; slot < n; slot++) this.quantized.write(slot, this.data, slot * this.dimensions);
-    }
-    const top = new TopK(k);
-    for (const { slot, approx } of this.quantized.nearest(q, n, draw)) {
-      if (approx < floor - QUANTIZED_MARGIN) break;
-      const id = this.ids[slot];
-      if (id === undefined || !accept(id)) continue;
-      const score = this.dot(q, slot);
-      if (score >= floor) top.offer(id, score);
-    }
-    return top.sorted();
+  similarities(query: Float32Array, ids: string[]): (number | null)[] {
+    const q = query.length === this.dimensions ? unit(query) : null;
+    return ids.map((id) => {
+      const slot = this.slots.get(id);
+      return q && slot !== undefined ? this.dot(q, slot) : null;
+    });
   }
 
   /**

@@ -67,14 +67,13 @@ export class IndexSnapshots {
     }
     starting();
     const reader = new ImageReader(this.dimensions, withHeadroom);
+    const scratch = new Uint8Array(SNAPSHOT_CHUNK_BYTES);
     let image;
     try {
       let expected = 0;
       for (const { n, sealed } of this.table.chunks(spaceId)) {
         if (n !== expected || n >= head.chunks) throw new ImageFormatError('chunks out of order');
-        const plain = open(key.key, sealed, snapshotChunkAd(this.vaultId, head, n));
-        reader.push(plain);
-        zeroize(plain);
+        reader.push(open(key.key, sealed, snapshotChunkAd(this.vaultId, head, n), scratch));
         expected++;
       }
       if (expected !== head.chunks) throw new ImageFormatError('chunks missing');
@@ -85,6 +84,8 @@ export class IndexSnapshots {
       if (!(err instanceof DecryptionError || err instanceof ImageFormatError)) throw err;
       this.unusable.add(spaceId);
       return null;
+    } finally {
+      zeroize(scratch);
     }
     try {
       return SpaceIndex.restore(spaceId, this.dimensions, this.duplicateKey, image, head.changeSeq);
@@ -113,6 +114,7 @@ export class IndexSnapshots {
     }
     const usable = stored !== null && !this.unusable.has(space.spaceId) && stored.keyEpoch === key.epoch && stored.model === this.model;
     if (usable && changedSince(stored.changeSeq) < memories * SNAPSHOT_STALE_SHARE) return false;
+    space.ensureDupKeys();
     const image = space.image();
     try {
       if (image.db.length > MAX_IMAGE_DB_BYTES) return false;

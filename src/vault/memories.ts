@@ -7,7 +7,8 @@ import { actorMay } from './policy.js';
 import type { Session } from './session.js';
 import { sealRecord, type PlainFields, type RecordPlace } from './records.js';
 import { parseVector } from './vectors.js';
-import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion, trigramSimilarity } from './text.js';
+import { trigramSimilarity } from '../store/near-duplicates.js';
+import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion } from './text.js';
 import { parse } from './validate.js';
 import { type VersionRow, type CurrentRow, iso, ms, decrypted, dedupe, encodeCursor, decodeCursor } from './rows.js';
 import type { VaultContext } from './vault-context.js';
@@ -15,7 +16,6 @@ import type { VaultContext } from './vault-context.js';
 /** Thresholds for a near-duplicate: embedding cosine similarity and character-trigram overlap. */
 const NEAR_DUPLICATE_SIMILARITY = 0.9;
 const NEAR_DUPLICATE_TRIGRAMS = 0.85;
-const DUPLICATE_CANDIDATES = 5;
 /**
  * Hybrid search fuses this many candidates per wanted result from each ranking, at least
  * MIN_VECTOR_CANDIDATES and MIN_KEYWORD_CANDIDATES. A keyword hit missing from the vector candidates gets no vector share at all,
@@ -373,8 +373,8 @@ export class MemoryOps {
     return (
       this.ctx.index.findByDuplicateKey(spaceId, normalized) ??
       this.ctx.index
-        .nearestForDuplicates(vector, spaceId, ['active', 'archived'], DUPLICATE_CANDIDATES, NEAR_DUPLICATE_SIMILARITY)
-        .find((h) => trigramSimilarity(normalizeForDuplicates(this.ctx.index.get(h.id)!.content), normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
+        .nearDuplicates(spaceId, normalized, vector, ['active', 'archived'], NEAR_DUPLICATE_SIMILARITY)
+        .find((h) => trigramSimilarity(normalizeForDuplicates(h.content), normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
     );
   }
 

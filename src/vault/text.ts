@@ -38,22 +38,3 @@ export function reciprocalRankFusion(lists: { id: string }[][], weights: number[
   return fused;
 }
 
-/**
- * Jaccard similarity of character trigrams, spaces removed: 1 for texts that differ only in
- * spacing, low when a number or a name differs, which embeddings of short texts barely notice.
- */
-export function trigramSimilarity(a: string, b: string): number {
-  const grams = (s: string): Set<string> => {
-    const t = s.replace(/\s+/g, '');
-    const out = new Set<string>();
-    for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
-    if (out.size === 0 && t) out.add(t);
-    return out;
-  };
-  const x = grams(a);
-  const y = grams(b);
-  let shared = 0;
-  for (const g of x) if (y.has(g)) shared++;
-  const union = x.size + y.size - shared;
-  return union === 0 ? 1 : shared / union;
-}

@@ -42,6 +42,17 @@ describe('XChaCha20-Poly1305 (sodium-native) against libsodium-wrappers', () => 
     expect(open(key, backing.subarray(13), ad)).toEqual(bytes(100, 7));
   });
 
+  it('opens into a buffer it is given, returning a view of it, and refuses a box longer than that buffer', () => {
+    const key = bytes(32, 12);
+    const ad = bytes(8, 13);
+    const into = new Uint8Array(64).fill(1);
+    const plain = open(key, seal(key, bytes(40, 14), ad), ad, into);
+    expect(plain.buffer).toBe(into.buffer);
+    expect([...plain]).toEqual([...bytes(40, 14)]);
+    expect(into[40]).toBe(1);
+    expect(() => open(key, seal(key, bytes(65, 15), ad), ad, into)).toThrow(DecryptionError);
+  });
+
   it('refuses a flipped byte, another associated data, a short box and a key of the wrong length with a DecryptionError', () => {
     const key = bytes(32, 8);
     const ad = bytes(8, 9);

@@ -94,36 +94,37 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
     sameIds(got, bruteForce(rows, query, 10, (m) => m.state === 'archived'));
   });
 
-  it('the near-duplicate pass (int8, rescored) finds the near copy of a row, with its exact score, and follows removals and replacements', () => {
-    const near = (m: IndexedMemory) => Float32Array.from(m.vector!, (x) => x + 0.05 * rand());
+  it('the near-duplicate pass finds a near copy by its band keys, with its exact score, and follows removals and replacements', () => {
+    const words = (i: number) => `note ${i}: ` + Array.from({ length: 30 }, (_, j) => `w${((i * 7919 + j * 104729) % 99991).toString(36)}`).join(' ');
+    const own = Array.from({ length: 2000 }, (_, i) => memory(i, 'space-d', { content: words(i) }));
+    index.apply('space-d', own.map((upsert) => ({ upsert })), 1);
+    const nearVector = (m: IndexedMemory) => Float32Array.from(m.vector!, (x) => x + 0.05 * rand());
     const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, j) => s + x * b[j]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
-    const nearest = (q: Float32Array) => index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 5, 0.9);
-    for (const m of rows.slice(0, 50)) {
-      const q = near(m);
-      const [first] = nearest(q);
+    const check = (text: string, q: Float32Array, floor = 0.9) => index.nearDuplicates('space-d', normalizeForDuplicates(text), q, ['active', 'archived'], floor);
+    for (const m of own.slice(0, 50)) {
+      const q = nearVector(m);
+      const [first] = check(m.content.replace('note', 'Note').slice(0, -1), q);
       expect(first!.id).toBe(m.id);
+      expect(first!.content).toBe(m.content);
       expect(first!.score).toBeCloseTo(cosine(q, m.vector!), 5);
-      expect(first!.score).toBeGreaterThan(0.9);
     }
-    // A floor at a row's exact score still finds it, whichever side of it its int8 cosine falls.
-    for (const m of rows.slice(0, 50)) {
-      const q = near(m);
-      const exact = index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 1, -1)[0]!;
-      expect(index.nearestForDuplicates(q, 'space-a', ['active', 'archived'], 5, exact.score)[0]?.id).toBe(m.id);
-    }
-    // Nothing under the floor comes back: a query unlike every row finds nothing.
-    expect(nearest(vec())).toEqual([]);
-    expect(index.nearestForDuplicates(vec(), 'space-a', ['active', 'archived'], 5, -1)).toHaveLength(5);
-    // Built at the first check, the int8 copy now has to follow the changes.
-    const removed = rows[10]!;
-    const replaced = { ...rows[20]!, vector: vec(), version: 2 };
-    index.apply('space-a', [{ remove: removed.id }, { upsert: replaced }], 2);
-    expect(nearest(near(removed)).map((h) => h.id)).not.toContain(removed.id);
-    expect(nearest(near(replaced))[0]!.id).toBe(replaced.id);
-    expect(nearest(near(rows[20]!)).map((h) => h.id)).not.toContain(replaced.id);
-    // The last row moved into the removed one's slot: it is still found as itself.
-    const last = rows.at(-1)!;
-    expect(nearest(near(last))[0]!.id).toBe(last.id);
+    // The text draws the candidates, the vector decides: a copy of the text with another vector
+    // is not a near-duplicate, nor is another text with the same vector.
+    expect(check(own[1]!.content, vec())).toEqual([]);
+    expect(check(words(5000), own[1]!.vector!)).toEqual([]);
+    // No other space answers, nor a state left out.
+    expect(index.nearDuplicates('space-a', normalizeForDuplicates(own[2]!.content), own[2]!.vector!, ['active'], 0.9)).toEqual([]);
+    expect(index.nearDuplicates('space-d', normalizeForDuplicates(own[2]!.content), own[2]!.vector!, ['deleted'], 0.9)).toEqual([]);
+    // Built at the first check, the band keys follow the changes.
+    const removed = own[10]!;
+    const replaced = { ...own[20]!, content: words(7000), version: 2 };
+    index.apply('space-d', [{ remove: removed.id }, { upsert: replaced }], 2);
+    expect(check(removed.content, removed.vector!)).toEqual([]);
+    expect(check(own[20]!.content, own[20]!.vector!)).toEqual([]);
+    expect(check(replaced.content, replaced.vector!)[0]!.id).toBe(replaced.id);
+    const added = memory(3000, 'space-d', { content: words(9000) });
+    index.apply('space-d', [{ upsert: added }], 3);
+    expect(check(added.content, added.vector!)[0]!.id).toBe(added.id);
   });
 
   it('removing and replacing memories keeps the scan exact (no stale slot answers)', () => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ImageFormatError, ImageReader, forEachChunk, imagePieces } from '../../src/store/space-image.js';
-import type { SpaceImage } from '../../src/store/space-index.js';
+import Database from 'better-sqlite3';
+import { SpaceIndex, type SpaceImage } from '../../src/store/space-index.js';
 
 const DIMS = 2;
 /** SHA-256 of the fixture's 79 bytes, pinned so a change to the layout is a deliberate one. */
@@ -93,5 +94,22 @@ describe('index image bytes (docs/formats.md, "Index snapshot")', () => {
     const notSqlite = Buffer.from(good);
     notSqlite.write('X', 60, 'latin1');
     expect(() => read(notSqlite)).toThrow(new ImageFormatError('the database is not SQLite'));
+  });
+
+  it('a database of an earlier index schema (1, before band keys) is refused with ImageFormatError, so its snapshot is ignored', () => {
+    const old = new Database(':memory:');
+    old.exec('CREATE TABLE mem (rowid INTEGER PRIMARY KEY, id TEXT); PRAGMA user_version = 1;');
+    const image: SpaceImage = { db: old.serialize(), ids: [], vectors: new Float32Array(4), dupKeys: false };
+    old.close();
+    expect(() => SpaceIndex.restore('space-1', 4, (t) => t, image, 1)).toThrow(ImageFormatError);
+    // Vectors without room for their ids are refused the same way, not with an error the unlock would not expect.
+    const empty = SpaceIndex.empty('space-1', 4, (t) => t);
+    expect(() => SpaceIndex.restore('space-1', 4, (t) => t, { ...empty.image(), ids: ['a'], vectors: new Float32Array(4) }, 1)).toThrow(ImageFormatError);
+    empty.close();
+    const current = SpaceIndex.empty('space-1', 4, (t) => t);
+    const restored = SpaceIndex.restore('space-1', 4, (t) => t, { ...current.image(), vectors: new Float32Array(4) }, 1);
+    expect(restored.count()).toBe(0);
+    current.close();
+    restored.close();
   });
 });

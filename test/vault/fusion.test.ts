@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ftsQuery, reciprocalRankFusion, trigramSimilarity } from '../../src/vault/text.js';
+import { trigramSimilarity } from '../../src/store/near-duplicates.js';
+import { ftsQuery, reciprocalRankFusion } from '../../src/vault/text.js';
 
 describe('search helpers', () => {
   it('weighted rank fusion lets the heavier list win ties of rank', () => {

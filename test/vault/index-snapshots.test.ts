@@ -5,7 +5,7 @@ import { VaultService } from '../../src/vault/vault-service.js';
 import { SNAPSHOT_MIN_MEMORIES } from '../../src/vault/index-snapshots.js';
 import { HashEmbedder } from '../support/hash-embedder.js';
 import { seededRandom } from '../support/random.js';
-import { createTestVault, OWNER_PASSWORD, type TestVault } from '../support/vault.js';
+import { createTestVault, expectCode, OWNER_PASSWORD, type TestVault } from '../support/vault.js';
 
 const N = 2_500;
 const VIEWER_PASSWORD = 'viewer-password-1';
@@ -25,6 +25,7 @@ interface SnapshotRow {
 describe('index snapshots: the last lock seals a space index into the file, the next unlock restores it', () => {
   let v: TestVault;
   let ids: string[];
+  let vectors: number[][];
 
   const raw = <T>(work: (db: Database.Database) => T): T => {
     const db = new Database(v.path);
@@ -66,8 +67,9 @@ describe('index snapshots: the last lock seals a space index into the file, the 
 
   beforeEach(async () => {
     v = await createTestVault({ embedder: new HashEmbedder() });
+    vectors = Array.from({ length: N }, vectorOf);
     const added = await v.service.addMemories(v.owner, {
-      memories: Array.from({ length: N }, (_, i) => ({ content: `memory ${i} about topic${i % 50} with marker${i}`, vector: vectorOf(), tags: i % 125 === 0 ? ['rare'] : [], force: true })),
+      memories: vectors.map((vector, i) => ({ content: `memory ${i} about topic${i % 50} with marker${i}`, vector, tags: i % 125 === 0 ? ['rare'] : [], force: true })),
     });
     ids = added.ids.map((id) => id!);
     await v.service.deleteMemory(v.owner, ids[5]!);
@@ -171,6 +173,19 @@ describe('index snapshots: the last lock seals a space index into the file, the 
       v.service.lock(session);
       expect(snapshot()!.snapshot_id).not.toEqual(before.snapshot_id);
     }
+  });
+
+  it('the snapshot carries the near-duplicate keys: after a restore a near copy of an imaged memory, and of one added after the image, is refused', async () => {
+    let { session } = await reopen();
+    const text = 'the release train leaves every second thursday from the north platform';
+    const later = await v.service.addMemory(session, { content: text, vector: vectors[0]!.map((x) => -x), force: true });
+    v.service.lock(session);
+    ({ session } = await reopen());
+    const nearCopy = async (content: string, vector: number[]) =>
+      ((await expectCode(() => v.service.addMemory(session, { content, vector: vector.map((x) => x * 1.01) }), 'duplicate')) as { extra: { details: { existingId: string } } }).extra.details
+        .existingId;
+    expect(await nearCopy('memory 17 about topic17 with marker17 x', vectors[17]!)).toBe(ids[17]);
+    expect(await nearCopy(`${text}s`, vectors[0]!.map((x) => -x))).toBe(later.id);
   });
 
   it('an unlock with another embedding model does not use the snapshot', async () => {
