@@ -1,4 +1,5 @@
 import sodium from 'sodium-native';
+import { bufferView as view } from './buffer-view.js';
 import { nonceBytes } from './random.js';
 
 const NONCE_BYTES = 24;
@@ -10,9 +11,6 @@ export class DecryptionError extends Error {
     super('ciphertext could not be authenticated');
   }
 }
-
-/** A Buffer over the same bytes (sodium-native's types ask for Buffers; no copy is made). */
-const view = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /*
  * XChaCha20-Poly1305 runs in sodium-native (libsodium compiled natively, prebuilt for each

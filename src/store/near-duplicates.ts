@@ -13,7 +13,7 @@
  * text took 48 hash mixes per gram with one permutation per bin, which made keying 100k memories 12 s.
  */
 export const BANDS = 12;
-export const BAND_ROWS = 4;
+const BAND_ROWS = 4;
 const BINS = BANDS * BAND_ROWS;
 const EMPTY = 0x7fffffff;
 
@@ -29,7 +29,7 @@ function forEachGram(text: string, each: (t: string, at: number, length: number)
 }
 
 /** The set of a text's trigrams, whitespace taken out. */
-export function trigrams(text: string): Set<string> {
+function trigrams(text: string): Set<string> {
   const out = new Set<string>();
   forEachGram(text, (t, at, length) => out.add(t.slice(at, at + length)));
   return out;

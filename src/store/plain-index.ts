@@ -1,4 +1,4 @@
-import { SpaceIndex } from './space-index.js';
+import { SpaceIndex, type SpaceImage } from './space-index.js';
 import type { VectorHit } from './vector-set.js';
 
 /** A decrypted memory as the in-memory index holds it; times are epoch milliseconds. */
@@ -98,10 +98,14 @@ export class PlainIndex {
     e.seq = Math.max(e.seq, seq);
   }
 
-  /** Puts a space restored from its image in place of what the index held of it. */
-  adopt(space: SpaceIndex): void {
-    this.drop(space.spaceId);
-    this.spaces.set(space.spaceId, space);
+  /**
+   * Puts the space an image holds, at the sequence it was taken, in place of what the index held
+   * of it. Throws ImageFormatError (or SQLite's error) for an image it cannot use, leaving the index as it was.
+   */
+  restore(spaceId: string, image: SpaceImage, seq: number): void {
+    const space = SpaceIndex.restore(spaceId, this.dimensions, this.duplicateKey, image, seq);
+    this.drop(spaceId);
+    this.spaces.set(spaceId, space);
   }
 
   /** A loaded space, to take its image. */

@@ -8,9 +8,9 @@ import type { SpaceImage } from './space-index.js';
  *   0 "MVIX" | 4 format u32 | 8 dimensions u32 | 12 flags u32 (bit 0: duplicate keys)
  *   16 rows u32 | 20 id bytes u32 | 24 database bytes u32 | 28 zero u32     (all little-endian)
  */
-export const IMAGE_MAGIC = 'MVIX';
-export const IMAGE_FORMAT = 1;
-export const IMAGE_HEADER_BYTES = 32;
+const IMAGE_MAGIC = 'MVIX';
+const IMAGE_FORMAT = 1;
+const IMAGE_HEADER_BYTES = 32;
 /** SQLite refuses to grow an in-memory database past 1 GiB, so a larger one is never imaged. */
 export const MAX_IMAGE_DB_BYTES = 512 * 2 ** 20;
 const MAX_ID_BYTES = 256 * 2 ** 20;

@@ -36,7 +36,7 @@ const KEYWORD_DRAW = 2;
 const DUP_KEY_CHUNK = 5_000;
 
 /** `PRAGMA user_version` of a space's index database; an image of another schema is not restored. */
-export const INDEX_SCHEMA = 2;
+const INDEX_SCHEMA = 2;
 
 /** One space's index as bytes (`image`), from which `SpaceIndex.restore` rebuilds it. */
 export interface SpaceImage {

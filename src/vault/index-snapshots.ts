@@ -4,7 +4,8 @@ import { randomBytes } from '../crypto/random.js';
 import { zeroize } from '../crypto/zeroize.js';
 import type { Db } from '../store/database.js';
 import { ImageFormatError, ImageReader, MAX_IMAGE_DB_BYTES, forEachChunk, imagePieces } from '../store/space-image.js';
-import { SpaceIndex, withHeadroom } from '../store/space-index.js';
+import type { PlainIndex } from '../store/plain-index.js';
+import { withHeadroom } from '../store/space-index.js';
 import { SNAPSHOT_ID_BYTES, SnapshotTable, type SnapshotHead } from '../store/snapshot-table.js';
 
 /** Plaintext bytes per sealed chunk: few AEAD calls (libsodium's per-call cost stays out of the loop), small rows. */
@@ -47,18 +48,17 @@ export class IndexSnapshots {
     private readonly db: Db,
     private readonly vaultId: string,
     private readonly model: string,
-    private readonly dimensions: number,
-    private readonly duplicateKey: (content: string) => string,
+    private readonly index: PlainIndex,
   ) {
     this.table = new SnapshotTable(db);
   }
 
   /**
-   * The space as its snapshot left it (at the snapshot's change sequence), or null when there is
-   * no usable one. `starting` runs once a snapshot of this key and model is found, before the
-   * long part (opening it).
+   * Puts the space into the index as its snapshot left it and returns the snapshot's change
+   * sequence, or returns null when there is no usable one. `starting` runs once a snapshot of
+   * this key and model is found, before the long part (opening it).
    */
-  restore(spaceId: string, key: EpochKey, starting: () => void = () => {}): SpaceIndex | null {
+  restore(spaceId: string, key: EpochKey, starting: () => void = () => {}): number | null {
     const head = this.table.head(spaceId);
     if (!head) return null;
     if (head.keyEpoch !== key.epoch || head.model !== this.model) {
@@ -66,7 +66,7 @@ export class IndexSnapshots {
       return null;
     }
     starting();
-    const reader = new ImageReader(this.dimensions, withHeadroom);
+    const reader = new ImageReader(this.index.dimensions, withHeadroom);
     const scratch = new Uint8Array(SNAPSHOT_CHUNK_BYTES);
     let image;
     try {
@@ -88,7 +88,8 @@ export class IndexSnapshots {
       zeroize(scratch);
     }
     try {
-      return SpaceIndex.restore(spaceId, this.dimensions, this.duplicateKey, image, head.changeSeq);
+      this.index.restore(spaceId, image, head.changeSeq);
+      return head.changeSeq;
     } catch (err) {
       // An authentic image that SQLite or the index's own checks refuse: written by a build with a
       // bug, so it is not used; the space loads from its memories.
@@ -105,7 +106,9 @@ export class IndexSnapshots {
    * Seals the space's image under `key` when the stored one is missing, unusable or stale
    * (`changedSince(seq)`: memories changed after that sequence). Runs outside other transactions.
    */
-  saveIfStale(space: SpaceIndex, key: EpochKey, changedSince: (seq: number) => number, now: number): boolean {
+  saveIfStale(spaceId: string, key: EpochKey, changedSince: (seq: number) => number, now: number): boolean {
+    const space = this.index.space(spaceId);
+    if (!space) return false;
     const memories = space.count();
     const stored = this.table.head(space.spaceId);
     if (memories < SNAPSHOT_MIN_MEMORIES) {
@@ -118,7 +121,7 @@ export class IndexSnapshots {
     const image = space.image();
     try {
       if (image.db.length > MAX_IMAGE_DB_BYTES) return false;
-      const { pieces, bytes } = imagePieces(image, this.dimensions);
+      const { pieces, bytes } = imagePieces(image, this.index.dimensions);
       const head: SnapshotHead = {
         spaceId: space.spaceId,
         snapshotId: randomBytes(SNAPSHOT_ID_BYTES),

@@ -67,7 +67,7 @@ export class VaultContext {
   ) {
     this.guard = new ChainGuard(db, vaultId, signingPublicKey, pins, clock);
     this.index = new PlainIndex(embedder.dimensions, normalizeForDuplicates);
-    this.snapshots = new IndexSnapshots(db, vaultId, embedder.modelId, embedder.dimensions, normalizeForDuplicates);
+    this.snapshots = new IndexSnapshots(db, vaultId, embedder.modelId, this.index);
     this.flushTimer = setInterval(() => {
       this.flushDueRefusals();
       this.expireIdleQuietly();
@@ -190,10 +190,9 @@ export class VaultContext {
 
   /** The last holder lets go of a space: its index is sealed into the file first when the stored snapshot fell behind. */
   private saveSnapshot(session: Session, spaceId: string): void {
-    const space = this.index.space(spaceId);
-    if (!space || !session.keys.has(spaceId) || this.db.inTransaction) return;
+    if (!session.keys.has(spaceId) || this.db.inTransaction) return;
     try {
-      this.snapshots.saveIfStale(space, session.keys.current(spaceId), (seq) => this.changedSince(spaceId, seq), this.clock());
+      this.snapshots.saveIfStale(spaceId, session.keys.current(spaceId), (seq) => this.changedSince(spaceId, seq), this.clock());
     } catch {
       // A snapshot is a cache: one that cannot be written (a busy or full disk) must not fail the
       // lock that let go of the space. The next unlock loads the space from its memories.
@@ -462,9 +461,8 @@ export class VaultContext {
       else {
         const total = this.db.prepare('SELECT count(*) FROM memories WHERE space_id = ?').pluck().get(spaceId) as number;
         const restored = this.restoreSnapshot(session, spaceId, total);
-        if (restored) {
-          this.index.adopt(restored);
-          if (restored.seq !== head) this.index.apply(spaceId, this.changesSince(session, spaceId, restored.seq), head);
+        if (restored !== null) {
+          if (restored !== head) this.index.apply(spaceId, this.changesSince(session, spaceId, restored), head);
           continue;
         }
         this.index.reserve(spaceId, total);
@@ -473,11 +471,11 @@ export class VaultContext {
     }
   }
 
-  /** A space from its sealed snapshot, reported as one step of the index phase (decrypting it is the long part). */
-  private restoreSnapshot(session: Session, spaceId: string, total: number): ReturnType<IndexSnapshots['restore']> {
+  /** A space from its sealed snapshot (the sequence it reflects, or null), reported as one step of the index phase (decrypting it is the long part). */
+  private restoreSnapshot(session: Session, spaceId: string, total: number): number | null {
     if (!session.keys.has(spaceId)) return null;
     const restored = this.snapshots.restore(spaceId, session.keys.current(spaceId), () => this.report(spaceId, 0, total));
-    if (restored) this.report(spaceId, total, total);
+    if (restored !== null) this.report(spaceId, total, total);
     return restored;
   }
 
