@@ -25,6 +25,18 @@ export class ImageFormatError extends Error {
 
 const pad4 = (n: number): number => (4 - (n % 4)) % 4;
 
+/** Where an image's database is read into, and how that buffer is given back (zeroed). */
+export interface PlainBuffers {
+  allocate(bytes: number): Buffer;
+  release(buffer: Buffer): void;
+}
+
+/** Ordinary Buffers: zeroed on release, their memory returned whenever the collector runs. */
+export const HEAP_BUFFERS: PlainBuffers = {
+  allocate: (bytes) => Buffer.allocUnsafeSlow(bytes),
+  release: (buffer) => void buffer.fill(0),
+};
+
 /** The image's pieces in order (the vectors and database as views, not copies) and their total length. */
 export function imagePieces(image: SpaceImage, dimensions: number): { pieces: Uint8Array[]; bytes: number } {
   const rows = image.ids.length;
@@ -92,6 +104,7 @@ export class ImageReader {
   constructor(
     private readonly dimensions: number,
     private readonly capacity: (rows: number) => number,
+    private readonly buffers: PlainBuffers = HEAP_BUFFERS,
   ) {}
 
   push(bytes: Uint8Array): void {
@@ -106,7 +119,7 @@ export class ImageReader {
     }
   }
 
-  /** The whole image; the caller zeroes `db` once SQLite has its copy. */
+  /** The whole image; the caller calls `release` once SQLite has its copy of `db`. */
   finish(): SpaceImage {
     while (this.phase !== 'done' && this.target()?.length === 0) this.next();
     if (this.phase !== 'done') throw new ImageFormatError('cut short');
@@ -117,8 +130,14 @@ export class ImageReader {
   discard(): void {
     this.idBytes.fill(0);
     this.vectors?.fill(0);
-    this.db?.fill(0);
+    this.release();
     this.phase = 'done';
+  }
+
+  /** Gives the database buffer back, zeroed; the vectors stay with whoever took the image. */
+  release(): void {
+    if (this.db) this.buffers.release(this.db);
+    this.db = null;
   }
 
   private target(): Uint8Array | null {
@@ -184,7 +203,7 @@ export class ImageReader {
     this.padBytes = pad4(idBytes);
     this.vectors = new Float32Array(Math.max(rowsRoom, 1) * this.dimensions);
     this.vectorBytes = new Uint8Array(this.vectors.buffer, 0, this.rows * this.dimensions * 4);
-    this.db = Buffer.allocUnsafeSlow(dbBytes);
+    this.db = this.buffers.allocate(dbBytes);
   }
 }
 

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { DecryptionError, associatedData, open, seal } from '../crypto/aead.js';
 import { randomBytes } from '../crypto/random.js';
+import { releaseSecret, secretBuffer } from '../crypto/secret-buffer.js';
 import { zeroize } from '../crypto/zeroize.js';
 import type { Db } from '../store/database.js';
-import { ImageFormatError, ImageReader, MAX_IMAGE_DB_BYTES, forEachChunk, imagePieces } from '../store/space-image.js';
+import { ImageFormatError, ImageReader, MAX_IMAGE_DB_BYTES, forEachChunk, imagePieces, type PlainBuffers } from '../store/space-image.js';
 import type { PlainIndex } from '../store/plain-index.js';
 import { withHeadroom } from '../store/space-index.js';
 import { SNAPSHOT_ID_BYTES, SnapshotTable, type SnapshotHead } from '../store/snapshot-table.js';
@@ -15,6 +16,8 @@ export const SNAPSHOT_MIN_MEMORIES = 2_000;
 /** A snapshot is replaced once this share of the space's memories changed after it (each is opened again at restore). */
 export const SNAPSHOT_STALE_SHARE = 0.1;
 const AD_LABEL = 'memvault/index-snapshot/v1';
+/** The decrypted database of an image is handed back as soon as SQLite has its copy, not at the next major collection. */
+const IMAGE_BUFFERS: PlainBuffers = { allocate: secretBuffer, release: releaseSecret };
 
 /** A space key of one epoch, as the keyring hands it out. */
 export interface EpochKey {
@@ -66,7 +69,7 @@ export class IndexSnapshots {
       return null;
     }
     starting();
-    const reader = new ImageReader(this.index.dimensions, withHeadroom);
+    const reader = new ImageReader(this.index.dimensions, withHeadroom, IMAGE_BUFFERS);
     const scratch = new Uint8Array(SNAPSHOT_CHUNK_BYTES);
     let image;
     try {
@@ -98,7 +101,7 @@ export class IndexSnapshots {
       this.unusable.add(spaceId);
       return null;
     } finally {
-      image.db.fill(0);
+      reader.release();
     }
   }
 

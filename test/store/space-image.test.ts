@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ImageFormatError, ImageReader, forEachChunk, imagePieces } from '../../src/store/space-image.js';
+import { ImageFormatError, ImageReader, forEachChunk, imagePieces, type PlainBuffers } from '../../src/store/space-image.js';
 import Database from 'better-sqlite3';
 import { SpaceIndex, type SpaceImage } from '../../src/store/space-index.js';
 
@@ -44,6 +44,39 @@ describe('index image bytes (docs/formats.md, "Index snapshot")', () => {
       expect([...image.vectors]).toEqual([1, 0, 0, -1, 0, 0, 0, 0, 0, 0]);
       expect(Buffer.from(image.db)).toEqual(FAKE_DB);
     }
+  });
+
+  it('reads the database into the buffer its pool hands out, and gives it back zeroed on release or discard', () => {
+    const bytes = bytesOf(fixture());
+    const handed: Buffer[] = [];
+    const returned: Buffer[] = [];
+    const pool: PlainBuffers = {
+      allocate: (n) => {
+        const b = Buffer.alloc(n);
+        handed.push(b);
+        return b;
+      },
+      release: (b) => {
+        returned.push(Buffer.from(b));
+        b.fill(0);
+      },
+    };
+    const reader = new ImageReader(DIMS, (rows) => rows, pool);
+    reader.push(bytes);
+    const image = reader.finish();
+    expect(image.db).toBe(handed[0]);
+    expect(Buffer.from(image.db)).toEqual(FAKE_DB);
+    reader.release();
+    expect(returned).toEqual([FAKE_DB]);
+    expect(handed[0]!.every((b) => b === 0)).toBe(true);
+    reader.release();
+    expect(returned).toHaveLength(1);
+
+    const cut = new ImageReader(DIMS, (rows) => rows, pool);
+    cut.push(bytes.subarray(0, bytes.length - 2));
+    cut.discard();
+    expect(returned).toHaveLength(2);
+    expect(handed[1]!.every((b) => b === 0)).toBe(true);
   });
 
   it('chunks cover the pieces exactly, the last one flagged, and the reused chunk is zeroed at the end', () => {
