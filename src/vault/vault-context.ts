@@ -6,6 +6,7 @@ import { sealToPublicKey } from '../crypto/keys.js';
 import { DecryptionError } from '../crypto/aead.js';
 import type { Db } from '../store/database.js';
 import type { HeadStore } from '../store/head-store.js';
+import { Checkpointer } from '../store/checkpointer.js';
 import { PlainIndex, type IndexChange, type StoredMemory } from '../store/plain-index.js';
 import { appendAudit, type AuditEntry, type Outcome } from '../audit/chain.js';
 import { ChainGuard } from '../audit/chain-guard.js';
@@ -54,6 +55,8 @@ export class VaultContext {
   private readonly rates = new RateMeter();
   private readonly flushTimer: NodeJS.Timeout;
   private readonly reads = new ReadGroup((batch) => this.writeReads(batch));
+  /** Copies the write-ahead log into the file from another thread, outside the commits. */
+  readonly checkpointer: Checkpointer;
 
   constructor(
     readonly db: Db,
@@ -66,6 +69,7 @@ export class VaultContext {
     private readonly sessionIdleMs: number | null,
   ) {
     this.guard = new ChainGuard(db, vaultId, signingPublicKey, pins, clock);
+    this.checkpointer = new Checkpointer(db);
     this.index = new PlainIndex(embedder.dimensions, normalizeForDuplicates);
     this.snapshots = new IndexSnapshots(db, vaultId, embedder.modelId, this.index);
     this.flushTimer = setInterval(() => {
@@ -114,6 +118,7 @@ export class VaultContext {
       throw err;
     }
     if (nested) return result;
+    this.checkpointer.committed();
     this.guard.committed(pinNow);
     this.applyStaged();
     return result;

@@ -203,6 +203,7 @@ export class VaultService implements OperationSurface<Session> {
     this.ctx.close();
     for (const s of [...this.ctx.sessions]) this.ctx.lock(s);
     this.ctx.index.close();
+    this.ctx.checkpointer.close();
     this.ctx.db.close();
   }
 
