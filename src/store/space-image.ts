@@ -32,7 +32,7 @@ export interface PlainBuffers {
 }
 
 /** Ordinary Buffers: zeroed on release, their memory returned whenever the collector runs. */
-export const HEAP_BUFFERS: PlainBuffers = {
+const HEAP_BUFFERS: PlainBuffers = {
   allocate: (bytes) => Buffer.allocUnsafeSlow(bytes),
   release: (buffer) => void buffer.fill(0),
 };
