@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { VaultService } from '../src/vault/vault-service.js';
-import { defaultEmbedder } from '../src/embed/use-lite.js';
+import { defaultEmbedder } from '../src/embed/static-embedder.js';
 import { HttpEmbedder } from '../src/embed/http-embedder.js';
 import type { Embedder } from '../src/embed/embedder.js';
 import { ftsQuery } from '../src/vault/text.js';

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer } from '../src/api/server.js';
 import { VaultService } from '../src/vault/vault-service.js';
-import { defaultEmbedder } from '../src/embed/use-lite.js';
+import { defaultEmbedder } from '../src/embed/static-embedder.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const DIMS = 512;
@@ -159,7 +159,7 @@ const f = (ms: number): string => (ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toF
 const table = [
   ['operation', 'baseline', 'baseline time', 'memvault time', 'ratio', 'unit'],
   ...results.map((r) => [r.what, r.baseline, f(r.baselineMs), f(r.memvaultMs), `${(r.memvaultMs / r.baselineMs).toFixed(1)}x`, r.unit]),
-  ['embed one query (USE-lite)', '-', '-', f(embedOne), '-', 'per text'],
+  ['embed one query (built-in static model)', '-', '-', f(embedOne), '-', 'per text'],
 ];
 const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));

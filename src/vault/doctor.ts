@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { DoctorCheck, DoctorReport } from '../contract/vault.js';
 import type { VerifyReport } from '../contract/audit.js';
-import { defaultEmbedder } from '../embed/use-lite.js';
+import { defaultEmbedder } from '../embed/static-embedder.js';
 import { VaultService } from './vault-service.js';
 
 async function check(name: string, run: () => Promise<string> | string): Promise<DoctorCheck> {
@@ -13,7 +13,7 @@ async function check(name: string, run: () => Promise<string> | string): Promise
 }
 
 /**
- * Checks the runtime (native modules, WebAssembly, the offline model) and, if present, the
+ * Checks the runtime (native modules, the offline model) and, if present, the
  * vault file: its mode, that it opens, SQLite's integrity check and the audit chain. Every
  * front door (the CLI's doctor, the app) shows this same report.
  */

@@ -6,7 +6,7 @@ import { sign, verifySignature } from '../crypto/keys.js';
 import type { Db } from '../store/database.js';
 import type { Embedder } from '../embed/embedder.js';
 import { EmbeddingEndpointError, HttpEmbedder, httpModelId } from '../embed/http-embedder.js';
-import { defaultEmbedder } from '../embed/use-lite.js';
+import { defaultEmbedder } from '../embed/static-embedder.js';
 import { VaultError, invalid } from './errors.js';
 import { readMeta } from './rows.js';
 

@@ -13,4 +13,4 @@ export type { KdfPreset } from '../crypto/kdf.js';
 export { requestKeyOf } from '../crypto/agent-token.js';
 export { zeroize } from '../crypto/zeroize.js';
 export { defaultVaultPath } from '../store/default-path.js';
-export { defaultEmbedder } from '../embed/use-lite.js';
+export { defaultEmbedder } from '../embed/static-embedder.js';

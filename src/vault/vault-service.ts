@@ -16,7 +16,7 @@ import { HeadStore } from '../store/head-store.js';
 import { AuditRowError, appendAudit, auditActivity, chainHead, listAudit, rowToEvent, signCheckpoint, verifyChain, type AuditEvent, type AuditRow, type VerifyReport } from '../audit/chain.js';
 import { profileSigner, registerSigner, VAULT_SIGNER } from '../audit/signers.js';
 import type { Embedder } from '../embed/embedder.js';
-import { defaultEmbedder } from '../embed/use-lite.js';
+import { defaultEmbedder } from '../embed/static-embedder.js';
 import { VaultError } from './errors.js';
 import { OPERATION_PERMISSION, actorMay } from './policy.js';
 import type { RateState } from './rate-meter.js';
