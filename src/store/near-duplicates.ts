@@ -40,12 +40,19 @@ function trigrams(text: string): Set<string> {
  * spacing, low when a number or a name differs, which embeddings of short texts barely notice.
  */
 export function trigramSimilarity(a: string, b: string): number {
+  return trigramSimilarityTo(a)(b);
+}
+
+/** `trigramSimilarity` with `a` fixed: its grams are taken once for every text it is compared with. */
+export function trigramSimilarityTo(a: string): (b: string) => number {
   const x = trigrams(a);
-  const y = trigrams(b);
-  let shared = 0;
-  for (const g of x) if (y.has(g)) shared++;
-  const union = x.size + y.size - shared;
-  return union === 0 ? 1 : shared / union;
+  return (b) => {
+    const y = trigrams(b);
+    let shared = 0;
+    for (const g of y) if (x.has(g)) shared++;
+    const union = x.size + y.size - shared;
+    return union === 0 ? 1 : shared / union;
+  };
 }
 
 const mins = new Int32Array(BINS);

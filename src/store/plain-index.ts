@@ -187,9 +187,9 @@ export class PlainIndex {
     return best(this.among(filter.spaceIds).map((e) => e.vectorSearch(query, filter, limit)), limit);
   }
 
-  /** Memories of one space whose text could be a near-duplicate of `key` and whose vector is within `floor` of `query` (SpaceIndex.nearDuplicates). */
-  nearDuplicates(spaceId: string, key: string, query: Float32Array, states: string[], floor: number): (Ranked & { content: string })[] {
-    return this.spaces.get(spaceId)?.nearDuplicates(key, query, states, floor) ?? [];
+  /** A memory of one space that is a near-duplicate of `key` and `query` (SpaceIndex.nearDuplicate). */
+  nearDuplicate(spaceId: string, key: string, query: Float32Array, states: string[], floor: number, isNear: (candidateKey: string) => boolean): string | undefined {
+    return this.spaces.get(spaceId)?.nearDuplicate(key, query, states, floor, isNear);
   }
 
   private among(spaceIds: string[]): SpaceIndex[] {

@@ -118,7 +118,7 @@ export class SpaceIndex {
     // One statement per memory for its band keys: better-sqlite3's per-call cost was most of keying a space.
     this.insertBands = this.db.prepare(`INSERT OR IGNORE INTO mem_bands (band, mem) VALUES ${Array.from({ length: BANDS }, () => '(?, @mem)').join(', ')}`);
     this.deleteBands = this.db.prepare(`DELETE FROM mem_bands WHERE mem = ? AND band IN (${bandList})`);
-    this.bandCandidates = this.db.prepare(`SELECT DISTINCT m.id, m.state FROM mem_bands b JOIN mem m ON m.rowid = b.mem WHERE b.band IN (${bandList})`).raw();
+    this.bandCandidates = this.db.prepare(`SELECT DISTINCT m.id, m.state, m.rowid FROM mem_bands b JOIN mem m ON m.rowid = b.mem WHERE b.band IN (${bandList})`).raw();
     this.contentOf = this.db.prepare('SELECT content FROM mem WHERE rowid = ?').pluck();
   }
 
@@ -320,15 +320,21 @@ export class SpaceIndex {
    * trigram similarity. Sublinear: the band keys (near-duplicates.ts) draw the few texts that
    * could be that close, instead of a scan of every vector.
    */
-  nearDuplicates(key: string, query: Float32Array, states: string[], floor: number): (VectorHit & { content: string })[] {
+  /**
+   * The memory, among those whose band keys meet `key`'s and whose vector is within `floor` of
+   * `query`, that `isNear` accepts (given its duplicate key), nearest vector first. Contents
+   * are read only for the candidates past the vector floor, one at a time until one is accepted.
+   */
+  nearDuplicate(key: string, query: Float32Array, states: string[], floor: number, isNear: (candidateKey: string) => boolean): string | undefined {
     this.ensureDupKeys();
     const admit = new Set(states);
-    const ids = (this.bandCandidates.all(...bandKeys(key)) as [string, string][]).flatMap(([id, state]) => (admit.has(state) ? [id] : []));
-    const scores = this.vectors.similarities(query, ids);
-    return ids
-      .flatMap((id, i) => (scores[i] !== null && scores[i]! >= floor ? [{ id, score: scores[i]! }] : []))
-      .sort((a, b) => b.score - a.score)
-      .map((h) => ({ ...h, content: this.get(h.id)!.content }));
+    const rows = (this.bandCandidates.all(...bandKeys(key)) as [string, string, number][]).filter(([, state]) => admit.has(state));
+    const scores = this.vectors.similarities(
+      query,
+      rows.map(([id]) => id),
+    );
+    const near = rows.flatMap(([id, , rowid], i) => (scores[i] !== null && scores[i]! >= floor ? [{ id, rowid, score: scores[i]! }] : [])).sort((a, b) => b.score - a.score);
+    return near.find((h) => isNear(this.duplicateKey(this.contentOf.get(h.rowid) as string)))?.id;
   }
 
   private removeRows(id: string): void {

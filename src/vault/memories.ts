@@ -7,7 +7,7 @@ import { actorMay } from './policy.js';
 import type { Session } from './session.js';
 import { sealRecord, type PlainFields, type RecordPlace } from './records.js';
 import { parseVector } from './vectors.js';
-import { trigramSimilarity } from '../store/near-duplicates.js';
+import { trigramSimilarityTo } from '../store/near-duplicates.js';
 import { ftsQuery, normalizeForDuplicates, reciprocalRankFusion } from './text.js';
 import { parse } from './validate.js';
 import { type VersionRow, type CurrentRow, iso, ms, decrypted, dedupe, encodeCursor, decodeCursor } from './rows.js';
@@ -371,11 +371,10 @@ export class MemoryOps {
    * characters. Embeddings alone call "topic 14" and "topic 21" the same thing.
    */
   private findDuplicate(spaceId: string, normalized: string, vector: Float32Array): string | undefined {
+    const similarity = trigramSimilarityTo(normalized);
     return (
       this.ctx.index.findByDuplicateKey(spaceId, normalized) ??
-      this.ctx.index
-        .nearDuplicates(spaceId, normalized, vector, ['active', 'archived'], NEAR_DUPLICATE_SIMILARITY)
-        .find((h) => trigramSimilarity(normalizeForDuplicates(h.content), normalized) >= NEAR_DUPLICATE_TRIGRAMS)?.id
+      this.ctx.index.nearDuplicate(spaceId, normalized, vector, ['active', 'archived'], NEAR_DUPLICATE_SIMILARITY, (key) => similarity(key) >= NEAR_DUPLICATE_TRIGRAMS)
     );
   }
 

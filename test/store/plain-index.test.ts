@@ -94,37 +94,51 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
     sameIds(got, bruteForce(rows, query, 10, (m) => m.state === 'archived'));
   });
 
-  it('the near-duplicate pass finds a near copy by its band keys, with its exact score, and follows removals and replacements', () => {
+  it('the near-duplicate pass finds a near copy by its band keys at its exact score, asks the judge nearest first, and follows removals and replacements', () => {
     const words = (i: number) => `note ${i}: ` + Array.from({ length: 30 }, (_, j) => `w${((i * 7919 + j * 104729) % 99991).toString(36)}`).join(' ');
     const own = Array.from({ length: 2000 }, (_, i) => memory(i, 'space-d', { content: words(i) }));
     index.apply('space-d', own.map((upsert) => ({ upsert })), 1);
     const nearVector = (m: IndexedMemory) => Float32Array.from(m.vector!, (x) => x + 0.05 * rand());
     const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, j) => s + x * b[j]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
-    const check = (text: string, q: Float32Array, floor = 0.9) => index.nearDuplicates('space-d', normalizeForDuplicates(text), q, ['active', 'archived'], floor);
+    const check = (text: string, q: Float32Array, floor = 0.9, isNear: (key: string) => boolean = () => true) =>
+      index.nearDuplicate('space-d', normalizeForDuplicates(text), q, ['active', 'archived'], floor, isNear);
     for (const m of own.slice(0, 50)) {
       const q = nearVector(m);
-      const [first] = check(m.content.replace('note', 'Note').slice(0, -1), q);
-      expect(first!.id).toBe(m.id);
-      expect(first!.content).toBe(m.content);
-      expect(first!.score).toBeCloseTo(cosine(q, m.vector!), 5);
+      const text = m.content.replace('note', 'Note').slice(0, -1);
+      const judged: string[] = [];
+      expect(check(text, q, 0.9, (key) => (judged.push(key), true))).toBe(m.id);
+      // The judge gets the candidate's duplicate key, and the floor is the exact cosine.
+      expect(judged).toEqual([normalizeForDuplicates(m.content)]);
+      const score = cosine(q, m.vector!);
+      expect(check(text, q, score - 1e-5)).toBe(m.id);
+      expect(check(text, q, score + 1e-5)).toBeUndefined();
+      expect(check(text, q, 0.9, () => false)).toBeUndefined();
     }
+    // Two candidates past the floor: the judge hears the nearer vector first.
+    const twin = memory(2500, 'space-d', { content: own[3]!.content, vector: nearVector(own[3]!) });
+    index.apply('space-d', [{ upsert: twin }], 2);
+    const order: string[] = [];
+    check(own[3]!.content, own[3]!.vector!, 0.5, (key) => (order.push(key), false));
+    expect(order).toHaveLength(2);
+    expect(check(own[3]!.content, own[3]!.vector!, 0.5)).toBe(own[3]!.id);
+    expect(check(own[3]!.content, twin.vector!, 0.5)).toBe(twin.id);
     // The text draws the candidates, the vector decides: a copy of the text with another vector
     // is not a near-duplicate, nor is another text with the same vector.
-    expect(check(own[1]!.content, vec())).toEqual([]);
-    expect(check(words(5000), own[1]!.vector!)).toEqual([]);
+    expect(check(own[1]!.content, vec())).toBeUndefined();
+    expect(check(words(5000), own[1]!.vector!)).toBeUndefined();
     // No other space answers, nor a state left out.
-    expect(index.nearDuplicates('space-a', normalizeForDuplicates(own[2]!.content), own[2]!.vector!, ['active'], 0.9)).toEqual([]);
-    expect(index.nearDuplicates('space-d', normalizeForDuplicates(own[2]!.content), own[2]!.vector!, ['deleted'], 0.9)).toEqual([]);
+    expect(index.nearDuplicate('space-a', normalizeForDuplicates(own[2]!.content), own[2]!.vector!, ['active'], 0.9, () => true)).toBeUndefined();
+    expect(index.nearDuplicate('space-d', normalizeForDuplicates(own[2]!.content), own[2]!.vector!, ['deleted'], 0.9, () => true)).toBeUndefined();
     // Built at the first check, the band keys follow the changes.
     const removed = own[10]!;
     const replaced = { ...own[20]!, content: words(7000), version: 2 };
-    index.apply('space-d', [{ remove: removed.id }, { upsert: replaced }], 2);
-    expect(check(removed.content, removed.vector!)).toEqual([]);
-    expect(check(own[20]!.content, own[20]!.vector!)).toEqual([]);
-    expect(check(replaced.content, replaced.vector!)[0]!.id).toBe(replaced.id);
+    index.apply('space-d', [{ remove: removed.id }, { upsert: replaced }], 3);
+    expect(check(removed.content, removed.vector!)).toBeUndefined();
+    expect(check(own[20]!.content, own[20]!.vector!)).toBeUndefined();
+    expect(check(replaced.content, replaced.vector!)).toBe(replaced.id);
     const added = memory(3000, 'space-d', { content: words(9000) });
-    index.apply('space-d', [{ upsert: added }], 3);
-    expect(check(added.content, added.vector!)[0]!.id).toBe(added.id);
+    index.apply('space-d', [{ upsert: added }], 4);
+    expect(check(added.content, added.vector!)).toBe(added.id);
   });
 
   it('removing and replacing memories keeps the scan exact (no stale slot answers)', () => {
