@@ -35,8 +35,9 @@ const MIN_KEYWORD_CANDIDATES = 50;
  * fusion. LoCoMo dev, turn recall@10. Bare turns (the old bench:locomo): keyword 0.613, vector
  * 0.409, hybrid at weight 1: 0.570, 0.5: 0.603, 0.25: 0.629, 0.15: 0.628. Turns with context
  * and the session date (`npm run bench:quality`): keyword 0.760, hybrid at 0.25: 0.764,
- * 0.15: 0.768, 0.1: 0.768. With the static model (vector 0.466 where USE-lite had 0.402):
- * hybrid at 0.15: 0.772, 0.25: 0.772 (recall@5 0.658 against 0.670), 0.4: 0.750.
+ * 0.15: 0.768, 0.1: 0.768. With the static model (vector 0.434 where USE-lite had 0.402):
+ * hybrid at 0.15: 0.764 (USE-lite 0.770 in the same run), 0.25: 0.773 with recall@5 0.649
+ * against 0.668.
  */
 const HYBRID_VECTOR_WEIGHT = 0.15;
 /** Texts embedded per call during a bulk add, and how often its store phase reports progress. */
