@@ -12,6 +12,7 @@ import { VaultService } from '../src/vault/vault-service.js';
 import { writeResults } from './results.js';
 import { HashEmbedder } from '../test/support/hash-embedder.js';
 import { seededRandom } from '../test/support/random.js';
+import { CODED_WORDS as words, syntheticText } from './synthetic-text.js';
 
 // Unlock is measured in a fresh process of its own, so its RSS growth is the index alone and not
 // what the bulk load left behind; it prints one JSON line.
@@ -89,32 +90,8 @@ const clustered = (): Float32Array => {
   const c = centres[Math.floor((rand() + 0.5) * CLUSTERS) % CLUSTERS]!;
   return Float32Array.from(c, (x) => x + 0.35 * rand());
 };
-// Word frequencies follow Zipf's law over 5,000 words, as natural text roughly does: a 20-word
-// vocabulary (the first version) made every keyword query match every memory.
-const VOCABULARY = 5_000;
-const named = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango'.split(' ');
-const words = Array.from({ length: VOCABULARY }, (_, i) => named[i] ?? `w${i.toString(36)}`);
-const zipf = (() => {
-  const cdf: number[] = [];
-  let sum = 0;
-  for (let r = 1; r <= VOCABULARY; r++) cdf.push((sum += 1 / r));
-  return cdf.map((c) => c / sum);
-})();
-const pickWord = (): string => {
-  const u = rand() + 0.5;
-  let lo = 0;
-  let hi = VOCABULARY - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (zipf[mid]! < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return words[lo]!;
-};
-const text = (i: number): string => {
-  const len = 8 + Math.floor((rand() + 0.5) * 300);
-  return `memory ${i}: ${Array.from({ length: len }, pickWord).join(' ')}`.slice(0, 50 + Math.floor((rand() + 0.5) * 1950));
-};
+const synthetic = syntheticText(words, rand);
+const text = (i: number): string => synthetic(`memory ${i}`);
 
 const vectors = Array.from({ length: N }, clustered);
 const rareEvery = Math.floor(N / RARE);
