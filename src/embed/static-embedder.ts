@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Embedder } from './embedder.js';
 import { SentencePieceTokenizer } from './sentencepiece.js';
-import { parseStaticModel, type StaticModel } from './static-model-file.js';
+import { ModelFileError, parseStaticModel, type StaticModel } from './static-model-file.js';
 
 /** Where the built-in model ships: beside `src/` and `dist/`, so both find it two folders up. */
 export const BUILT_IN_MODEL = new URL('../../models/use-lite-static-512.bin', import.meta.url);
@@ -9,32 +9,35 @@ export const BUILT_IN_MODEL = new URL('../../models/use-lite-static-512.bin', im
 /**
  * A static embedding model: a text's vector is the sum of its pieces' stored vectors (each
  * already weighted by how rare the piece is), scaled to unit length. About 0.05 ms per text,
- * where the transformer it was distilled from takes 20 ms (bench/RESULTS.md, session 10).
+ * where the transformer it was distilled from takes 20 ms (bench/RESULTS.md, session 10). The
+ * file is read at the first embedding (38 ms), so opening a vault to read by id never pays it.
  */
 export class StaticEmbedder implements Embedder {
-  readonly dimensions: number;
-  private readonly tokenizer: SentencePieceTokenizer;
+  private loaded: { model: StaticModel; tokenizer: SentencePieceTokenizer } | undefined;
 
   constructor(
     readonly modelId: string,
-    private readonly model: StaticModel,
-  ) {
-    this.dimensions = model.dimensions;
-    this.tokenizer = new SentencePieceTokenizer(model.pieces, 0, model.firstPiece);
-  }
+    readonly dimensions: number,
+    private readonly load: () => StaticModel,
+  ) {}
 
-  static fromFile(modelId: string, path: URL): StaticEmbedder {
-    return new StaticEmbedder(modelId, parseStaticModel(readFileSync(path)));
+  static of(modelId: string, model: StaticModel): StaticEmbedder {
+    return new StaticEmbedder(modelId, model.dimensions, () => model);
   }
 
   embed(texts: string[]): Promise<Float32Array[]> {
-    return Promise.resolve(texts.map((t) => this.embedOne(t)));
+    try {
+      return Promise.resolve(texts.map((t) => this.embedOne(t)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   embedOne(text: string): Float32Array {
-    const { dimensions: d, rows, scales } = this.model;
+    const { model, tokenizer } = this.parts();
+    const { dimensions: d, rows, scales } = model;
     const sum = new Float32Array(d);
-    for (const id of this.tokenizer.encode(text)) {
+    for (const id of tokenizer.encode(text)) {
       const scale = scales[id]!;
       for (let i = 0, at = id * d; i < d; i++, at++) sum[i]! += scale * rows[at]!;
     }
@@ -46,12 +49,21 @@ export class StaticEmbedder implements Embedder {
     }
     return sum;
   }
+
+  private parts(): { model: StaticModel; tokenizer: SentencePieceTokenizer } {
+    if (!this.loaded) {
+      const model = this.load();
+      if (model.dimensions !== this.dimensions) throw new ModelFileError(`the model has ${model.dimensions} dimensions; ${this.modelId} has ${this.dimensions}`);
+      this.loaded = { model, tokenizer: new SentencePieceTokenizer(model.pieces, 0, model.firstPiece) };
+    }
+    return this.loaded;
+  }
 }
 
 let shared: StaticEmbedder | undefined;
 
-/** The built-in offline model, loaded on first use (about 4 MiB) and shared by every vault in the process. */
+/** The built-in offline model, shared by every vault in the process. */
 export function defaultEmbedder(): Embedder {
-  shared ??= StaticEmbedder.fromFile('use-lite-static-512@1', BUILT_IN_MODEL);
+  shared ??= new StaticEmbedder('use-lite-static-512@1', 512, () => parseStaticModel(readFileSync(BUILT_IN_MODEL)));
   return shared;
 }

@@ -100,13 +100,22 @@ describe('SentencePiece tokenizer', () => {
 
 describe('static embedder', () => {
   it('embeds the sum of its pieces\' scaled rows, at unit length', () => {
-    const e = new StaticEmbedder('tiny', tiny());
+    const e = StaticEmbedder.of('tiny', tiny());
     const [v] = [e.embedOne('ab')];
     // 0.5 * (127, -127) + 0.25 * (1, 2) = (63.75, -63), normalized.
     const n = Math.hypot(63.75, -63);
     expect(v![0]).toBeCloseTo(63.75 / n, 6);
     expect(v![1]).toBeCloseTo(-63 / n, 6);
     expect(Array.from(e.embedOne(''))).toEqual([0, 0]);
+  });
+
+  it('reads its file at the first embedding, and refuses one of other dimensions', async () => {
+    let loads = 0;
+    const e = new StaticEmbedder('tiny-3', 3, () => (loads++, tiny()));
+    expect(e.dimensions).toBe(3);
+    expect(loads).toBe(0);
+    await expect(e.embed(['ab'])).rejects.toThrow(ModelFileError);
+    await expect(e.embed(['ab'])).rejects.toThrow('the model has 2 dimensions; tiny-3 has 3');
   });
 
   it('static-embedding: the built-in model gives the pinned vector, at unit length', async () => {
