@@ -11,6 +11,8 @@ import type { SecretSource } from './secrets.js';
 const PASSPHRASE_ENV = 'MEMVAULT_BACKUP_PASSPHRASE';
 const PHASE_LABELS: Record<ProgressEvent['phase'], string> = {
   index: 'loading the search index',
+  keys: 'keying a space for the near-duplicate check',
+  snapshot: 'sealing the search index into the vault',
   export: 'writing the backup',
   verify: 'verifying the backup',
   embed: 're-embedding for this vault’s model',

@@ -74,15 +74,24 @@ export async function upkeep(service: VaultService, session: Session, json: bool
     process.stderr.write(`memvault: ${report.reindexLeft} memories have vectors from an older model; an owner or admin should run \`memvault reindex\`\n`);
 }
 
-/** Spaces smaller than this load in well under a second: no bar for them. */
+/** Spaces smaller than this load (or seal, at lock) in well under a second: no bar for them. */
 const INDEX_BAR_FROM = 5_000;
+
+/** The vault's own long work on a space: loading it at the first list or search, and sealing its index at lock (a 100k space: 7 s). */
+const SPACE_WORK: Partial<Record<ProgressEvent['phase'], (space: string) => string>> = {
+  index: (space) => `loading space ${space} into the search index`,
+  keys: (space) => `keying space ${space} for the near-duplicate check`,
+  snapshot: (space) => `sealing the search index of space ${space} into the vault`,
+};
 
 function indexBar(): (event: ProgressEvent) => void {
   const printers = new Map<string, (done: number, total: number) => void>();
-  return ({ space, done, total }) => {
-    if (total < INDEX_BAR_FROM) return;
-    let print = printers.get(space);
-    if (!print) printers.set(space, (print = progressPrinter(`loading space ${space} into the search index`)));
+  return ({ phase, space, done, total }) => {
+    const label = SPACE_WORK[phase];
+    if (!label || total < INDEX_BAR_FROM) return;
+    const key = `${phase} ${space}`;
+    let print = printers.get(key);
+    if (!print) printers.set(key, (print = progressPrinter(label(space))));
     print(done, total);
   };
 }

@@ -26,7 +26,7 @@ const replySchema = z.union([
   }),
 ]);
 
-const progressSchema = z.object({ phase: z.literal('index'), space: z.string(), done: z.number().int(), total: z.number().int() }).nullable();
+const progressSchema = z.object({ phase: z.enum(['index', 'keys', 'snapshot']), space: z.string(), done: z.number().int(), total: z.number().int() }).nullable();
 
 /**
  * The app's client over IPC, built on one `invoke` function (the preload passes

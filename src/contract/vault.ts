@@ -87,7 +87,8 @@ export type AuditActivity = z.infer<typeof auditActivitySchema>;
 
 /** Long work the vault reports while it runs: loading a space into the index (at the first list or search), a backup's export, verification, embedding and merge. */
 export interface ProgressEvent {
-  phase: 'index' | 'export' | 'verify' | 'embed' | 'store';
+  /** `keys` and `snapshot`: a lock sealing a large space's index into the vault file. */
+  phase: 'index' | 'keys' | 'snapshot' | 'export' | 'verify' | 'embed' | 'store';
   space: string;
   done: number;
   total: number;

@@ -231,10 +231,13 @@ export class SpaceIndex {
   /**
    * Gives every row its duplicate key and band keys, once (about 40 us a row). The first
    * duplicate check of a space calls it, and so does a snapshot about to be written, so that a
-   * space restored from it does not pay this again at its first checked add.
+   * space restored from it does not pay this again at its first checked add. `onProgress`
+   * hears the rows keyed so far after each chunk (a space of 100k takes seconds).
    */
-  ensureDupKeys(): void {
+  ensureDupKeys(onProgress: (done: number, total: number) => void = () => {}): void {
     if (this.dupKeys) return;
+    const total = this.count();
+    let done = 0;
     const chunk = this.cached('SELECT rowid, content FROM mem WHERE rowid > ? ORDER BY rowid LIMIT ?');
     const set = this.cached('UPDATE mem SET dup_key = ? WHERE rowid = ?');
     for (let after = 0; ; ) {
@@ -246,6 +249,8 @@ export class SpaceIndex {
           this.insertBands.run(...bandKeys(key), { mem: r.rowid });
         }),
       )();
+      done += rows.length;
+      if (rows.length > 0) onProgress(done, total);
       if (rows.length < DUP_KEY_CHUNK) break;
       after = rows.at(-1)!.rowid;
     }

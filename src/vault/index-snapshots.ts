@@ -42,6 +42,9 @@ export function snapshotChunkAd(vaultId: string, head: SnapshotHead, n: number):
  * replaced when it falls behind, dropped when a memory is purged or the key rotates, and a
  * snapshot that does not open is ignored, never trusted.
  */
+/** Progress of writing a snapshot: which step, and how far, in memories of the space. */
+export type SnapshotProgress = (phase: 'keys' | 'snapshot', done: number, total: number) => void;
+
 export class IndexSnapshots {
   private readonly table: SnapshotTable;
   /** Spaces whose stored snapshot did not open or no longer fits: the next save replaces it whatever changed. */
@@ -108,8 +111,10 @@ export class IndexSnapshots {
   /**
    * Seals the space's image under `key` when the stored one is missing, unusable or stale
    * (`changedSince(seq)`: memories changed after that sequence). Runs outside other transactions.
+   * `onProgress` hears both long steps, each counted in the space's memories: keying them for
+   * the near-duplicate check (when no check has yet), then sealing the image chunk by chunk.
    */
-  saveIfStale(spaceId: string, key: EpochKey, changedSince: (seq: number) => number, now: number): boolean {
+  saveIfStale(spaceId: string, key: EpochKey, changedSince: (seq: number) => number, now: number, onProgress: SnapshotProgress = () => {}): boolean {
     const space = this.index.space(spaceId);
     if (!space) return false;
     const memories = space.count();
@@ -120,7 +125,7 @@ export class IndexSnapshots {
     }
     const usable = stored !== null && !this.unusable.has(space.spaceId) && stored.keyEpoch === key.epoch && stored.model === this.model;
     if (usable && changedSince(stored.changeSeq) < memories * SNAPSHOT_STALE_SHARE) return false;
-    space.ensureDupKeys();
+    space.ensureDupKeys((done, total) => onProgress('keys', done, total));
     const image = space.image();
     try {
       if (image.db.length > MAX_IMAGE_DB_BYTES) return false;
@@ -142,6 +147,7 @@ export class IndexSnapshots {
             forEachChunk(pieces, SNAPSHOT_CHUNK_BYTES, (chunk) => {
               put(n, seal(key.key, chunk, snapshotChunkAd(this.vaultId, head, n)));
               n++;
+              onProgress('snapshot', Math.round((memories * n) / head.chunks), memories);
             });
           }),
         )

@@ -197,7 +197,7 @@ export class VaultContext {
   private saveSnapshot(session: Session, spaceId: string): void {
     if (!session.keys.has(spaceId) || this.db.inTransaction) return;
     try {
-      this.snapshots.saveIfStale(spaceId, session.keys.current(spaceId), (seq) => this.changedSince(spaceId, seq), this.clock());
+      this.snapshots.saveIfStale(spaceId, session.keys.current(spaceId), (seq) => this.changedSince(spaceId, seq), this.clock(), (phase, done, total) => this.report(phase, spaceId, done, total));
     } catch {
       // A snapshot is a cache: one that cannot be written (a busy or full disk) must not fail the
       // lock that let go of the space. The next unlock loads the space from its memories.
@@ -479,16 +479,16 @@ export class VaultContext {
   /** A space from its sealed snapshot (the sequence it reflects, or null), reported as one step of the index phase (decrypting it is the long part). */
   private restoreSnapshot(session: Session, spaceId: string, total: number): number | null {
     if (!session.keys.has(spaceId)) return null;
-    const restored = this.snapshots.restore(spaceId, session.keys.current(spaceId), () => this.report(spaceId, 0, total));
-    if (restored !== null) this.report(spaceId, total, total);
+    const restored = this.snapshots.restore(spaceId, session.keys.current(spaceId), () => this.report('index', spaceId, 0, total));
+    if (restored !== null) this.report('index', spaceId, total, total);
     return restored;
   }
 
   /** Listeners for long work (front doors show a bar); a listener that throws is not this vault's failure. */
   readonly progress = new Set<(event: ProgressEvent) => void>();
 
-  private report(spaceId: string, done: number, total: number): void {
-    const event: ProgressEvent = { phase: 'index', space: this.spaceName(spaceId), done, total };
+  private report(phase: ProgressEvent['phase'], spaceId: string, done: number, total: number): void {
+    const event: ProgressEvent = { phase, space: this.spaceName(spaceId), done, total };
     for (const listener of this.progress) {
       try {
         listener(event);
@@ -500,12 +500,12 @@ export class VaultContext {
 
   private *reporting(spaceId: string, changes: Iterable<IndexChange>, total: number): Generator<IndexChange> {
     let done = 0;
-    this.report(spaceId, 0, total);
+    this.report('index', spaceId, 0, total);
     for (const change of changes) {
       yield change;
-      if (++done % PROGRESS_EVERY === 0) this.report(spaceId, done, total);
+      if (++done % PROGRESS_EVERY === 0) this.report('index', spaceId, done, total);
     }
-    if (done % PROGRESS_EVERY !== 0 || done === 0) this.report(spaceId, done, total);
+    if (done % PROGRESS_EVERY !== 0 || done === 0) this.report('index', spaceId, done, total);
   }
 
   /** Streamed, so loading a large space never holds all its ciphertext rows at once. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +31,16 @@ describe('memvault import', () => {
     const listed = v.json<{ items: { content: string; tags: string[] }[] }>(['list']);
     expect(listed.items.map((m) => m.content).sort()).toEqual(['Deploys happen on Tuesdays', 'The build uses pnpm']);
   });
+
+  it('a large import shows the sealing of the search index at the end, not a silent wait', () => {
+    const file = join(v.dir, 'many.jsonl');
+    const lines = Array.from({ length: 5_000 }, (_, i) => JSON.stringify({ content: `entry ${i}: ${createHash('sha256').update(String(i)).digest('hex')}` }));
+    writeFileSync(file, lines.join('\n'));
+    const r = v.run(['import', file]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Imported 5000 of 5000 memories');
+    expect(r.err).toMatch(/sealing the search index of space default into the vault: 5000\/5000 \(100%\)\n/);
+  }, 60_000);
 
   it('a bad line stops the import before anything is stored, naming the line (exit 2)', () => {
     const file = join(v.dir, 'bad.jsonl');

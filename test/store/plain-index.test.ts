@@ -141,6 +141,17 @@ describe('the shared plaintext index: exact vector search at any selectivity', (
     expect(check(added.content, added.vector!)).toBe(added.id);
   });
 
+  it('keying a space for the near-duplicate check reports the rows keyed after each chunk, once', () => {
+    const heard: [number, number][] = [];
+    index.space('space-a')!.ensureDupKeys((done, total) => heard.push([done, total]));
+    expect(heard).toEqual([
+      [5_000, 10_000],
+      [10_000, 10_000],
+    ]);
+    index.space('space-a')!.ensureDupKeys((done, total) => heard.push([done, total]));
+    expect(heard).toHaveLength(2);
+  });
+
   it('removing and replacing memories keeps the scan exact (no stale slot answers)', () => {
     const gone = rows.slice(0, 2000);
     index.apply('space-a', gone.map((m) => ({ remove: m.id })), 2);

@@ -94,6 +94,18 @@ describe('index snapshots: the last lock seals a space index into the file, the 
     expect(await answers(cold.session)).toEqual(fromSnapshot);
   });
 
+  it('a lock that seals a space reports its two steps, keying for the near-duplicate check and sealing, in memories of the space', async () => {
+    const { session } = await reopen(undefined, () => raw((db) => db.prepare('DELETE FROM index_snapshots').run()));
+    const events: ProgressEvent[] = [];
+    v.service.onProgress((e) => events.push(e));
+    v.service.lock(session);
+    expect(events).toEqual([
+      { phase: 'keys', space: 'default', done: N, total: N },
+      { phase: 'snapshot', space: 'default', done: N, total: N },
+    ]);
+    expect(snapshot()).toMatchObject({ vectors: N - 1 });
+  });
+
   it('what changed after the snapshot reaches the restored space; a few changes leave the snapshot as it is', async () => {
     const { session } = await reopen();
     const before = snapshot()!;

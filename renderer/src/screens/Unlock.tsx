@@ -15,12 +15,19 @@ export function useProgress(client: VaultClient, active: boolean): ProgressEvent
   return event;
 }
 
+const WORK: Partial<Record<ProgressEvent['phase'], string>> = {
+  index: 'Loading space {space} into the search index',
+  keys: 'Keying space {space} for the near-duplicate check',
+  snapshot: 'Sealing the search index of space {space} into the vault',
+};
+
 export function ProgressBar({ event }: { event: ProgressEvent | null }) {
-  if (!event || event.total === 0 || event.done >= event.total) return null;
+  const work = event && WORK[event.phase];
+  if (!event || !work || event.total === 0 || event.done >= event.total) return null;
   return (
     <p>
       <label htmlFor="progress">
-        Loading space {event.space} into the search index: {event.done.toLocaleString()} of {event.total.toLocaleString()}
+        {work.replace('{space}', event.space)}: {event.done.toLocaleString()} of {event.total.toLocaleString()}
       </label>
       <progress id="progress" className="progress" max={event.total} value={event.done} />
     </p>
