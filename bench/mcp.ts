@@ -6,7 +6,7 @@
  *
  * Two kinds of text, each timed for both servers: synthetic notes of English words drawn by
  * Zipf's law, 50 to 2,000 characters (bench/synthetic-text.ts), and templated
- * notes drawn from the same 25 words, where every memory shares most of its character trigrams
+ * notes drawn from 25 words (`VOCABULARY` below), where every memory shares most of its character trigrams
  * with every other, so that each near-duplicate check draws the whole space as candidates and
  * scores every one (the worst case of the check). The vault's memories are embedded by its own
  * model when preloaded.

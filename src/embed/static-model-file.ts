@@ -19,6 +19,17 @@ export interface StaticModel {
 
 export class ModelFileError extends Error {}
 
+const MAX_PIECES = 1 << 20;
+const MAX_DIMENSIONS = 4096;
+
+/** The header's counts a reader accepts, and a writer must keep to; null when they hold. */
+function headerProblem(count: number, dimensions: number, firstPiece: number): string | null {
+  if (count < 1 || count > MAX_PIECES) return `${count} pieces (1 to ${MAX_PIECES})`;
+  if (dimensions < 1 || dimensions > MAX_DIMENSIONS) return `${dimensions} dimensions (1 to ${MAX_DIMENSIONS})`;
+  if (firstPiece < 1 || firstPiece >= count) return `first piece ${firstPiece} (1 to ${count - 1})`;
+  return null;
+}
+
 /** Parses a model file, checking every length and value against the bytes, never trusting them. */
 export function parseStaticModel(bytes: Uint8Array): StaticModel {
   const fail = (why: string): never => {
@@ -28,7 +39,8 @@ export function parseStaticModel(bytes: Uint8Array): StaticModel {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const [format, count, dimensions, firstPiece, piecesLength] = [8, 12, 16, 20, 24].map((at) => view.getUint32(at, true)) as [number, number, number, number, number];
   if (format !== FORMAT) fail(`format ${format}, expected ${FORMAT}`);
-  if (count < 1 || count > 1 << 20 || dimensions < 1 || dimensions > 4096 || firstPiece < 1 || firstPiece >= count) fail('header out of range');
+  const problem = headerProblem(count, dimensions, firstPiece);
+  if (problem) fail(problem);
   if (view.getUint32(28, true) !== 0) fail('reserved header field is not zero');
   const scoresAt = HEADER;
   const scalesAt = scoresAt + 4 * count;
@@ -45,7 +57,7 @@ export function parseStaticModel(bytes: Uint8Array): StaticModel {
   }
   let texts: string[] = [];
   try {
-    texts = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(piecesAt)).split('\0');
+    texts = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(piecesAt)).split('\0');
   } catch {
     fail('pieces are not UTF-8');
   }
@@ -63,7 +75,10 @@ export function parseStaticModel(bytes: Uint8Array): StaticModel {
 /** The bytes of a model file (the distillation script writes it; tests pin it). */
 export function serializeStaticModel(model: StaticModel): Uint8Array {
   const count = model.pieces.length;
+  const problem = headerProblem(count, model.dimensions, model.firstPiece);
+  if (problem) throw new ModelFileError(`cannot write a model of ${problem}`);
   if (model.scales.length !== count || model.rows.length !== count * model.dimensions) throw new ModelFileError('rows and scales do not match the pieces');
+  if (model.pieces.some((p) => p.text.length === 0 || p.text.includes('\0'))) throw new ModelFileError('a piece is empty or holds a zero byte');
   const pieces = new TextEncoder().encode(model.pieces.map((p) => p.text).join('\0'));
   const out = new Uint8Array(HEADER + 8 * count + count * model.dimensions + pieces.length);
   const view = new DataView(out.buffer);

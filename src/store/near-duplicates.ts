@@ -36,14 +36,10 @@ function trigrams(text: string): Set<string> {
 }
 
 /**
- * Jaccard similarity of character trigrams, spaces removed: 1 for texts that differ only in
- * spacing, low when a number or a name differs, which embeddings of short texts barely notice.
+ * Jaccard similarity of character trigrams with `a`, spaces removed: 1 for texts that differ only
+ * in spacing, low when a number or a name differs, which embeddings of short texts barely
+ * notice. `a`'s grams are taken once, for every text it is compared with.
  */
-export function trigramSimilarity(a: string, b: string): number {
-  return trigramSimilarityTo(a)(b);
-}
-
-/** `trigramSimilarity` with `a` fixed: its grams are taken once for every text it is compared with. */
 export function trigramSimilarityTo(a: string): (b: string) => number {
   const x = trigrams(a);
   return (b) => {

@@ -319,16 +319,12 @@ export class SpaceIndex {
   }
 
   /**
-   * Memories in these states whose text shares a band key with `key` (a duplicate key: the
-   * normalized text) and whose vector has a similarity of at least `floor` with `query`, most
-   * similar first, with their content: the near-duplicate check of an add, which judges them by
-   * trigram similarity. Sublinear: the band keys (near-duplicates.ts) draw the few texts that
-   * could be that close, instead of a scan of every vector.
-   */
-  /**
-   * The memory, among those whose band keys meet `key`'s and whose vector is within `floor` of
-   * `query`, that `isNear` accepts (given its duplicate key), nearest vector first. Contents
-   * are read only for the candidates past the vector floor, one at a time until one is accepted.
+   * The near-duplicate check of an add: the memory in these states, among those whose text
+   * shares a band key with `key` (a duplicate key: the normalized text) and whose vector has a
+   * similarity of at least `floor` with `query`, that `isNear` accepts given its duplicate key,
+   * nearest vector first. Sublinear: the band keys (near-duplicates.ts) draw the few texts that
+   * could be that close, instead of a scan of every vector; contents are read only for the
+   * candidates past the floor, one at a time until one is accepted.
    */
   nearDuplicate(key: string, query: Float32Array, states: string[], floor: number, isNear: (candidateKey: string) => boolean): string | undefined {
     this.ensureDupKeys();

@@ -372,11 +372,9 @@ export class MemoryOps {
    * characters. Embeddings alone call "topic 14" and "topic 21" the same thing.
    */
   private findDuplicate(spaceId: string, normalized: string, vector: Float32Array): string | undefined {
-    const similarity = trigramSimilarityTo(normalized);
-    return (
-      this.ctx.index.findByDuplicateKey(spaceId, normalized) ??
-      this.ctx.index.nearDuplicate(spaceId, normalized, vector, ['active', 'archived'], NEAR_DUPLICATE_SIMILARITY, (key) => similarity(key) >= NEAR_DUPLICATE_TRIGRAMS)
-    );
+    let similarity: ((key: string) => number) | undefined;
+    const isNear = (key: string) => (similarity ??= trigramSimilarityTo(normalized))(key) >= NEAR_DUPLICATE_TRIGRAMS;
+    return this.ctx.index.findByDuplicateKey(spaceId, normalized) ?? this.ctx.index.nearDuplicate(spaceId, normalized, vector, ['active', 'archived'], NEAR_DUPLICATE_SIMILARITY, isNear);
   }
 
   /**

@@ -42,6 +42,12 @@ describe('static embedding model file', () => {
     ['a reserved field set', (b: Buffer) => b.writeUInt32LE(1, 28), /reserved/],
     ['a non-finite scale', (b: Buffer) => b.writeFloatLE(Number.NaN, 48), /piece 0 has scale NaN/],
     ['a negative scale', (b: Buffer) => b.writeFloatLE(-1, 52), /piece 1 has scale -1/],
+    ['a non-finite score', (b: Buffer) => b.writeFloatLE(Number.POSITIVE_INFINITY, 36), /piece 1 has score Infinity/],
+    ['no pieces', (b: Buffer) => b.writeUInt32LE(0, 12), /0 pieces \(1 to 1048576\)/],
+    ['too many dimensions', (b: Buffer) => b.writeUInt32LE(5000, 16), /5000 dimensions \(1 to 4096\)/],
+    ['a first piece past the last', (b: Buffer) => b.writeUInt32LE(4, 20), /first piece 4 \(1 to 3\)/],
+    // The same 14 bytes of pieces, the second one empty: "\uFFFD", "", "\u2581a", "bbbb".
+    ['an empty piece', (b: Buffer) => Buffer.from('efbfbd0000e2968161006262626262'.slice(0, 28), 'hex').copy(b, b.length - 14), /4 pieces, expected 4, none empty/],
     ['pieces that are not UTF-8', (b: Buffer) => b.writeUInt8(0xff, b.length - 1), /pieces are not UTF-8/],
     ['one piece too few', (b: Buffer) => b.writeUInt8(0x62, b.length - 2), /3 pieces, expected 4/],
   ])('refuses a file with %s', (_, corrupt, message) => {
@@ -55,14 +61,44 @@ describe('static embedding model file', () => {
     const bytes = Buffer.from(TINY_HEX, 'hex');
     expect(() => parseStaticModel(bytes.subarray(0, bytes.length - 1))).toThrow(/length 85, header says 86/);
     expect(() => parseStaticModel(bytes.subarray(0, 16))).toThrow(ModelFileError);
+    expect(() => parseStaticModel(bytes.subarray(0, 16))).toThrow(/wrong magic/);
   });
 
   it('the built-in model file is the pinned one', () => {
     expect(createHash('sha256').update(built()).digest('hex')).toBe('292e9f9ffe5364058cd45614be6b670e1e2a6010ab357bdcfcaaded12497bb6c');
   });
 
+  it('a first piece that starts with U+FEFF keeps it', () => {
+    const model = tiny();
+    model.pieces[0] = { text: '\uFEFF?', score: 0 };
+    expect(parseStaticModel(serializeStaticModel(model)).pieces[0]!.text).toBe('\uFEFF?');
+  });
+
+  it('refuses to write a model its reader would refuse', () => {
+    const withEmpty = tiny();
+    withEmpty.pieces[3] = { text: '', score: -1 };
+    expect(() => serializeStaticModel(withEmpty)).toThrow('a piece is empty or holds a zero byte');
+    const withZero = tiny();
+    withZero.pieces[3] = { text: 'a\0b', score: -1 };
+    expect(() => serializeStaticModel(withZero)).toThrow('a piece is empty or holds a zero byte');
+    expect(() => serializeStaticModel({ ...tiny(), firstPiece: 0 })).toThrow('cannot write a model of first piece 0 (1 to 3)');
+    expect(() => serializeStaticModel({ ...tiny(), scales: new Float32Array(3) })).toThrow('rows and scales do not match the pieces');
+  });
+
   it('the built-in model is what `npm run distill:model` makes from USE-lite', async () => {
-    expect(Buffer.from(serializeStaticModel(await distillStaticModel())).equals(built())).toBe(true);
+    const made = await distillStaticModel();
+    const committed = parseStaticModel(built());
+    // Byte for byte on this machine; a TF.js build that rounds its float sums differently may move a row by one int8 step.
+    expect(made.pieces).toEqual(committed.pieces);
+    expect(made.firstPiece).toBe(committed.firstPiece);
+    let moved = 0;
+    for (let i = 0; i < made.rows.length; i++) {
+      const step = Math.abs(made.rows[i]! - committed.rows[i]!);
+      expect(step).toBeLessThanOrEqual(1);
+      moved += step;
+    }
+    expect(moved).toBeLessThan(made.rows.length / 1000);
+    for (let i = 0; i < made.scales.length; i++) expect(Math.abs(made.scales[i]! - committed.scales[i]!)).toBeLessThanOrEqual(1e-4 * committed.scales[i]! + 1e-12);
   }, 60_000);
 });
 
@@ -93,7 +129,7 @@ describe('SentencePiece tokenizer', () => {
       0,
       6,
     );
-    for (const text of ['', ' ', 'Hello,  world!', 'Caroline: I went to the LGBTQ support group yesterday.', '東京で会いましょう', 'I ❤️ 🍕 pizza', 'ﬁne café', 'tab\there\nnewline', 'meet at 10:30 or 9:00', 'ÅÄÖ åäö'])
+    for (const text of ['', ' ', '\u201d5', 'Hello,  world!', 'Caroline: I went to the LGBTQ support group yesterday.', '東京で会いましょう', 'I ❤️ 🍕 pizza', 'ﬁne café', 'tab\there\nnewline', 'meet at 10:30 or 9:00', 'ÅÄÖ åäö'])
       expect(ours.encode(text), text).toEqual(reference.encode(text));
   });
 });
@@ -111,11 +147,17 @@ describe('static embedder', () => {
 
   it('reads its file at the first embedding, and refuses one of other dimensions', async () => {
     let loads = 0;
-    const e = new StaticEmbedder('tiny-3', 3, () => (loads++, tiny()));
-    expect(e.dimensions).toBe(3);
+    const load = () => (loads++, tiny());
+    const wrong = new StaticEmbedder('tiny-3', 3, load);
+    expect(wrong.dimensions).toBe(3);
     expect(loads).toBe(0);
-    await expect(e.embed(['ab'])).rejects.toThrow(ModelFileError);
-    await expect(e.embed(['ab'])).rejects.toThrow('the model has 2 dimensions; tiny-3 has 3');
+    await expect(wrong.embed(['ab'])).rejects.toThrow(ModelFileError);
+    await expect(wrong.embed(['ab'])).rejects.toThrow('the model has 2 dimensions; tiny-3 has 3');
+    const right = new StaticEmbedder('tiny-2', 2, load);
+    loads = 0;
+    await right.embed(['ab']);
+    await right.embed(['a', 'b']);
+    expect(loads).toBe(1);
   });
 
   it('static-embedding: the built-in model gives the pinned vector, at unit length', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trigramSimilarity } from '../../src/store/near-duplicates.js';
+import { trigramSimilarityTo } from '../../src/store/near-duplicates.js';
 import { ftsQuery, reciprocalRankFusion } from '../../src/vault/text.js';
 
 describe('search helpers', () => {
@@ -17,7 +17,7 @@ describe('search helpers', () => {
   });
 
   it('trigram similarity ignores spacing but notices a changed number', () => {
-    expect(trigramSimilarity('meeting at 3pm', 'meeting at 3 pm')).toBe(1);
-    expect(trigramSimilarity('memory number 2 about topic 14', 'memory number 3 about topic 21')).toBeLessThan(0.85);
+    expect(trigramSimilarityTo('meeting at 3pm')('meeting at 3 pm')).toBe(1);
+    expect(trigramSimilarityTo('memory number 2 about topic 14')('memory number 3 about topic 21')).toBeLessThan(0.85);
   });
 });
