@@ -9,10 +9,9 @@ import { qrForTerminal } from './qr.js';
 import type { SecretSource } from './secrets.js';
 
 const PASSPHRASE_ENV = 'MEMVAULT_BACKUP_PASSPHRASE';
-const PHASE_LABELS: Record<ProgressEvent['phase'], string> = {
+/** The phases a backup reports (a space's own loading and sealing have their bars in context.ts). */
+const PHASE_LABELS: Partial<Record<ProgressEvent['phase'], string>> = {
   index: 'loading the search index',
-  keys: 'keying a space for the near-duplicate check',
-  snapshot: 'sealing the search index into the vault',
   export: 'writing the backup',
   verify: 'verifying the backup',
   embed: 're-embedding for this vault’s model',
@@ -23,9 +22,10 @@ const PHASE_LABELS: Record<ProgressEvent['phase'], string> = {
 function progressBars(json: boolean): (event: ProgressEvent) => void {
   const bars = new Map<string, (done: number, total: number) => void>();
   return (event) => {
-    if (json) return;
+    const label = PHASE_LABELS[event.phase];
+    if (json || !label) return;
     let bar = bars.get(event.phase);
-    if (!bar) bars.set(event.phase, (bar = progressPrinter(PHASE_LABELS[event.phase])));
+    if (!bar) bars.set(event.phase, (bar = progressPrinter(label)));
     bar(event.done, event.total);
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { ClientError, appStateSchema, createdVaultSchema, type VaultClient } from './client.js';
 import { OPERATIONS, type OperationResult } from './operations.js';
-import { sessionInfoSchema } from './vault.js';
+import { SPACE_WORK_PHASES, sessionInfoSchema } from './vault.js';
 
 /** The one IPC channel of the desktop shell: every call is `(method, ...args)` and answers an `IpcReply`. */
 export const IPC_CHANNEL = 'memvault:call';
@@ -26,7 +26,7 @@ const replySchema = z.union([
   }),
 ]);
 
-const progressSchema = z.object({ phase: z.enum(['index', 'keys', 'snapshot']), space: z.string(), done: z.number().int(), total: z.number().int() }).nullable();
+const progressSchema = z.object({ phase: z.enum(SPACE_WORK_PHASES), space: z.string(), done: z.number().int(), total: z.number().int() }).nullable();
 
 /**
  * The app's client over IPC, built on one `invoke` function (the preload passes

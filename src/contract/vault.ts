@@ -85,10 +85,13 @@ export const auditActivitySchema = z.object({
 });
 export type AuditActivity = z.infer<typeof auditActivitySchema>;
 
+/** The vault's own long work on a space: loading it into the index, and at lock keying it for the near-duplicate check and sealing its index into the file. */
+export const SPACE_WORK_PHASES = ['index', 'keys', 'snapshot'] as const;
+
 /** Long work the vault reports while it runs: loading a space into the index (at the first list or search), a backup's export, verification, embedding and merge. */
 export interface ProgressEvent {
-  /** `keys` and `snapshot`: a lock sealing a large space's index into the vault file. */
-  phase: 'index' | 'keys' | 'snapshot' | 'export' | 'verify' | 'embed' | 'store';
+  /** One of `SPACE_WORK_PHASES`, or a backup's `export`, `verify`, `embed` (re-embedding) and `store` (merge). */
+  phase: (typeof SPACE_WORK_PHASES)[number] | 'export' | 'verify' | 'embed' | 'store';
   space: string;
   done: number;
   total: number;

@@ -25,12 +25,8 @@ export class StaticEmbedder implements Embedder {
     return new StaticEmbedder(modelId, model.dimensions, () => model);
   }
 
-  embed(texts: string[]): Promise<Float32Array[]> {
-    try {
-      return Promise.resolve(texts.map((t) => this.embedOne(t)));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.embedOne(t));
   }
 
   embedOne(text: string): Float32Array {

@@ -53,8 +53,9 @@ try {
  * Moves WAL checkpoints off the writer's thread. SQLite's automatic checkpoint runs inside the
  * commit that crosses 1,000 frames: at 100k memories one add in about a hundred paid 2-10 ms
  * for it, 63 % of all commit time (measured here). A worker with its own connection does that
- * copy on the other core instead; the writer keeps a far higher automatic threshold, so the log
- * stays bounded even if the worker cannot start or falls behind.
+ * copy on the other core instead; the writer keeps SQLite's own automatic checkpoint (1,000
+ * frames), which then mostly finds the log copied already, and which keeps the log bounded if
+ * the worker cannot start or falls behind.
  */
 export class Checkpointer {
   private readonly flags = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));

@@ -34,6 +34,9 @@ export function snapshotChunkAd(vaultId: string, head: SnapshotHead, n: number):
   return associatedData(AD_LABEL, vaultId, head.spaceId, Buffer.from(head.snapshotId).toString('hex'), head.changeSeq, head.keyEpoch, head.model, head.vectors, head.bytes, head.chunks, n);
 }
 
+/** Progress of writing a snapshot: which step, and how far, in memories of the space. */
+export type SnapshotProgress = (phase: 'keys' | 'snapshot', done: number, total: number) => void;
+
 /**
  * Sealed images of spaces' plaintext indexes in the vault file (docs/formats.md, "Index
  * snapshot"), so an unlock restores a space in about the time it takes to decrypt it instead of
@@ -42,9 +45,6 @@ export function snapshotChunkAd(vaultId: string, head: SnapshotHead, n: number):
  * replaced when it falls behind, dropped when a memory is purged or the key rotates, and a
  * snapshot that does not open is ignored, never trusted.
  */
-/** Progress of writing a snapshot: which step, and how far, in memories of the space. */
-export type SnapshotProgress = (phase: 'keys' | 'snapshot', done: number, total: number) => void;
-
 export class IndexSnapshots {
   private readonly table: SnapshotTable;
   /** Spaces whose stored snapshot did not open or no longer fits: the next save replaces it whatever changed. */
